@@ -1,0 +1,42 @@
+# purgeclass: `make run` to use it, `make test` to test it. Nothing else needs installing by hand.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test setup demo lint format e2e screenshots clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_demo
+
+## The first command: install, migrate, load the Great Purge demo, serve on 127.0.0.1:8000.
+run: demo
+	@echo ""
+	@echo "  purgeclass is starting: open http://127.0.0.1:8000/"
+	@echo "  Students log in at http://127.0.0.1:8000/accounts/login/ ; teachers at http://127.0.0.1:8000/admin/"
+	@echo ""
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+## The second command: the whole test suite (browser tests too when Chromium is installed).
+test: setup
+	bash bin/test
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,395 @@
+"""Classes, assignments, questions, students' submissions and answers, rubrics and grades.
+
+Shapes of the JSON fields, per question kind (see `exercises.kinds` for the rules):
+
+    rating      settings {enquiry, min_justification, labels[5]}; key {rating} (optional);
+                response {rating, justification}
+    comparison  settings {enquiry, min_justification}; key {choice: source id};
+                response {choice, justification}
+    opvl        settings {enquiry}; response {origin, purpose, value, limitation}
+    highlight   settings {instruction}; key {ranges: [{start, end, quote}]};
+                response {ranges: [{start, end, quote}]}
+    matrix      settings {claim}; key {verdicts: {source id: verdict}}; response {verdicts}
+    choice      settings {options: [{id, text}], multiple}; key {correct: [option ids]};
+                response {selected: [option ids]}
+    written     settings {length: short|extended, min_length}; response {text}
+
+Matrix verdicts are "supports", "challenges" or "silent". Source ids are strings in JSON.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from sources.models import Source
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+
+
+def new_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def taught_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(teachers=user)
+
+    def attended_by(self, user):
+        return self.filter(enrollments__student=user)
+
+
+class Classroom(models.Model):
+    """A class: one or more teachers and the students enrolled in it."""
+
+    name = models.CharField(max_length=200)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught")
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Enrollment",
+        related_name="classes_attended",
+        blank=True,
+    )
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A student's place in a class."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrollments")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "student"], name="enrollment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.student} in {self.classroom}"
+
+
+class Rubric(models.Model):
+    """A reusable mark scheme: criteria, each with levels of response and a band of marks."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rubric", "order", "id"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return f"{self.rubric}: {self.name}"
+
+
+class Level(models.Model):
+    """A level of response: the grader picks it, then a mark within its band."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=100)
+    descriptor = models.TextField()
+    min_points = models.DecimalField(max_digits=6, decimal_places=2)
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["criterion", "order", "min_points"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_points__gte=0) & Q(max_points__gte=models.F("min_points")),
+                name="level_band_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.min_points}-{self.max_points})"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Assignment.Status.PUBLISHED)
+
+    def for_student(self, user):
+        """Published assignments of the classes the student is enrolled in."""
+        return self.published().filter(classroom__enrollments__student=user)
+
+    def for_teacher(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(classroom__teachers=user)
+
+
+class Assignment(models.Model):
+    """A set of questions on some sources, given to one class."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="assignments", verbose_name="class"
+    )
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, through="AssignmentSource", related_name="+")
+    opens_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    accepts_late = models.BooleanField("accept late work", default=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "title"]
+        indexes = [models.Index(fields=["classroom", "status"], name="assignment_class_status")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("exercises:assignment", args=[self.pk])
+
+    def is_open(self, now=None):
+        return self.status == self.Status.PUBLISHED and self.opens_at <= (now or timezone.now())
+
+    def is_late(self, now=None):
+        return self.due_at is not None and (now or timezone.now()) > self.due_at
+
+
+class AssignmentSource(models.Model):
+    """The sources an assignment uses, in the order the student reads them."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="assignment_sources"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assignment", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "source"], name="assignment_source_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id}: source {self.source_id}"
+
+
+class Question(models.Model):
+    """One question of an assignment. Its kind decides the shape of settings, key, response."""
+
+    class Kind(models.TextChoices):
+        RATING = "rating", "Reliability rating"
+        COMPARISON = "comparison", "Comparison"
+        OPVL = "opvl", "OPVL (origin, purpose, value, limitation)"
+        HIGHLIGHT = "highlight", "Highlight passages"
+        MATRIX = "matrix", "Corroboration matrix"
+        CHOICE = "choice", "Choice"
+        WRITTEN = "written", "Written answer"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    prompt = models.TextField()
+    points = models.DecimalField(max_digits=6, decimal_places=2, default=5)
+    sources = models.ManyToManyField(Source, through="QuestionSource", related_name="+", blank=True)
+    settings = models.JSONField(default=dict, blank=True)
+    # Never shown to a student before their grade is released.
+    key = models.JSONField("answer key", default=dict, blank=True)
+    model_answer = models.TextField(blank=True)
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+
+    class Meta:
+        ordering = ["assignment", "order", "id"]
+
+    def __str__(self):
+        return f"Q{self.order}: {self.prompt[:60]}"
+
+
+class QuestionSource(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="question_sources"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "source"], name="question_source_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}: source {self.source_id}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A student sees their own; a teacher the submissions of their classes."""
+        if user.is_superuser:
+            return self
+        return self.filter(Q(student=user) | Q(assignment__classroom__teachers=user)).distinct()
+
+    def released(self):
+        return self.filter(released_at__isnull=False)
+
+
+class Submission(models.Model):
+    """A student's work on one assignment: at most one per student and assignment."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for revision"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    # Grades, feedback and model answers reach the student only once this is set.
+    released_at = models.DateTimeField(null=True, blank=True)
+    # The student has not yet opened their released grade (for "new" marks on the dashboard).
+    release_seen = models.BooleanField(default=False)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="submission_unique_per_student"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["assignment", "status"], name="submission_assignment_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} – {self.assignment}"
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.IN_PROGRESS, self.Status.RETURNED)
+
+    @property
+    def is_released(self):
+        return self.released_at is not None
+
+
+class Answer(models.Model):
+    """A student's response to one question. `revision` counts saves: a save must name the
+    revision it was based on, so a stale browser tab cannot overwrite newer work."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    response = models.JSONField(default=dict, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(default=timezone.now)
+    # Filled in for objective kinds when the submission is submitted (or rescored).
+    auto_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"], name="answer_unique_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"Answer to {self.question_id} in {self.submission_id}"
+
+
+class Grade(models.Model):
+    """A teacher's mark and feedback on one answer.
+
+    Kept apart from the answer so that a teacher grading and a student editing a reopened
+    submission never write the same row. `version` is bumped on every save: a grader's form
+    carries the version it was loaded with, and a save against an older version is refused.
+    The rubric's words and points are copied into `CriterionGrade` when given, so editing
+    a rubric later never rewrites an old grade.
+    """
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="grade")
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    override_reason = models.CharField(max_length=300, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grades_given",
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Grade of answer {self.answer_id}: {self.score}"
+
+
+class CriterionGrade(models.Model):
+    """The level a grader chose for one criterion, as the rubric said it when chosen."""
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="criterion_grades")
+    criterion = models.ForeignKey(Criterion, on_delete=models.SET_NULL, null=True, blank=True)
+    level = models.ForeignKey(Level, on_delete=models.SET_NULL, null=True, blank=True)
+    criterion_name = models.CharField(max_length=200)
+    level_name = models.CharField(max_length=100)
+    level_descriptor = models.TextField(blank=True)
+    band_min = models.DecimalField(max_digits=6, decimal_places=2)
+    band_max = models.DecimalField(max_digits=6, decimal_places=2)
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["grade", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "criterion"], name="criterion_grade_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_name}: {self.level_name} ({self.points})"

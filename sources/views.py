@@ -1,0 +1,20 @@
+from django.shortcuts import get_object_or_404, render
+
+from .models import Source, Unit
+
+
+def unit_list(request):
+    return render(request, "sources/unit_list.html", {"units": Unit.objects.all()})
+
+
+def unit_detail(request, slug):
+    unit = get_object_or_404(Unit, slug=slug)
+    sources = unit.sources.select_related("author")
+    return render(request, "sources/unit_detail.html", {"unit": unit, "sources": sources})
+
+
+def source_detail(request, slug, number):
+    source = get_object_or_404(
+        Source.objects.select_related("unit", "author"), unit__slug=slug, number=number
+    )
+    return render(request, "sources/source_detail.html", {"source": source})
