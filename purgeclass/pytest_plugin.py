@@ -1,8 +1,8 @@
 """Loaded by pytest (`-p purgeclass.pytest_plugin`) before Django reads its settings.
 
 The test client and the live server speak plain HTTP, so production's HTTPS redirect and
-secure-only cookies are off in tests,
-and static files are served unhashed without `collectstatic`. Production's values are tested with `check --deploy`.
+secure-only cookies are off in tests, and static files are served unhashed without
+`collectstatic`. Production's values are tested with `check --deploy`.
 """
 
 import os
