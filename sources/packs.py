@@ -184,7 +184,7 @@ class Pack:
 
 def parse_pack(data):
     """Read a pack (str, or bytes that must be UTF-8) into a `Pack`; raise `PackError`."""
-    lines = _decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [line.rstrip() for line in lines]
     numbered = list(enumerate(lines, start=1))
 
@@ -204,19 +204,21 @@ def parse_pack(data):
         (n for n, line in numbered if n > title_line and line.strip().lower() == SOURCES_HEADING),
         None,
     )
+    last_line = content[-1][0]
     if heading_line is None:
         raise PackError(
-            len(lines),
+            last_line,
             'no "Primary Sources" line: the numbered sources must follow a line '
             'that reads "Primary Sources".',
         )
 
     narrative = _join_paragraphs(numbered[title_line : heading_line - 1])
-    sources = _read_sources(numbered[heading_line:], end_line=len(lines))
+    sources = _read_sources(numbered[heading_line:], end_line=last_line)
     return Pack(title=title, narrative=narrative, sources=sources, title_line=title_line)
 
 
-def _decode(data):
+def decode(data):
+    """The pack's text: str as it is, bytes read as UTF-8 (a byte-order mark is dropped)."""
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     try:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
+from django.core.validators import validate_slug
 
 from sources.packs import PackError
 from sources.services import import_pack, plan_import
@@ -26,6 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, slug=None, dry_run=False, verbosity=1, **options):
         self.verbosity = verbosity
+        if slug is not None:
+            try:
+                validate_slug(slug)
+            except ValidationError as error:
+                raise CommandError(f"--slug {slug!r}: {' '.join(error.messages)}") from None
         data = self._read(Path(path))
         try:
             if dry_run:
@@ -36,8 +42,6 @@ class Command(BaseCommand):
                     self.stdout.write(self.style.SUCCESS(f"Imported {result.summary()}"))
         except PackError as error:
             raise CommandError(f"{path}: {error}") from None
-        except ValidationError as error:  # a --slug that is not a slug
-            raise CommandError(f"--slug {slug!r}: {' '.join(error.messages)}") from None
 
     def _read(self, path):
         try:
