@@ -244,7 +244,7 @@ GOOD = "(1) Leon Trotsky, Stalin (1941)\n\nText one.\n\n"
             'line 7: "Just some text." comes before the first numbered source',
         ),
         ("Title\n\nNarrative.\n\nPrimary Sources\n\n", "line 5: no numbered sources"),
-        ("Title\n\nNarrative only.\n", 'line 4: no "Primary Sources" line'),
+        ("Title\n\nNarrative only.\n", 'line 3: no "Primary Sources" line'),
         (
             "Title\n\nPrimary Sources\n\n(1) A, B (1936)\n\n(2) C, D (1937)\n\nText.\n",
             "line 5: source (1) has no text",
