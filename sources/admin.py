@@ -51,7 +51,9 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(source_count=Count("sources"))
+        # Meta.ordering is dropped from GROUP BY queries: order explicitly.
+        queryset = super().get_queryset(request).annotate(source_count=Count("sources"))
+        return queryset.order_by("name")
 
     @admin.display(description="sources", ordering="source_count")
     def source_count(self, author):
@@ -126,7 +128,8 @@ class UnitAdmin(admin.ModelAdmin):
     inlines = [SourceInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(source_count=Count("sources"))
+        queryset = super().get_queryset(request).annotate(source_count=Count("sources"))
+        return queryset.order_by("title")
 
     @admin.display(description="sources", ordering="source_count")
     def source_count(self, unit):

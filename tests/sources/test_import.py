@@ -219,6 +219,13 @@ def test_command_prints_a_summary(db):
     )
 
 
+def test_command_is_silent_at_verbosity_0(db):
+    out = StringIO()
+    call_command("import_sources", str(GREAT_PURGE), verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert Source.objects.count() == 23
+
+
 GOOD = "(1) Leon Trotsky, Stalin (1941)\n\nText one.\n\n"
 
 
