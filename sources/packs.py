@@ -144,6 +144,14 @@ class SourceDate:
     month: int | None = None
     day: int | None = None
 
+    @property
+    def display(self):
+        """As `Source.date_display` shows it: '23 August 1936', 'March 1938', '1925'."""
+        if not self.year:
+            return self.printed
+        month = calendar.month_name[self.month] if self.month else None
+        return " ".join(str(part) for part in (self.day, month, self.year) if part)
+
 
 @dataclass(frozen=True)
 class Header:

@@ -65,6 +65,7 @@ def test_upload_shows_a_preview_and_writes_nothing(client, importer):
     preview = response.text.split('<table id="preview">')[1].split("</table>")[0]
     assert preview.count("<tr>") == 24  # the header row and one per source
     assert "Alexander Orlov was a NKVD officer" in response.text
+    assert "23 August 1936" in preview and "printed: 23rd August, 1936" in preview
     assert (Unit.objects.count(), Source.objects.count(), Author.objects.count()) == (0, 0, 0)
 
 
