@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from .models import Author, Source, Unit
-from .packs import PackError, PackSource, parse_pack
+from .packs import Pack, PackError, PackSource, parse_pack
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -38,12 +38,17 @@ class PlannedSource:
     def number(self):
         return self.parsed.number
 
+    @property
+    def reads_header(self):
+        """New, or its header changed: author, title, date and note come from the header."""
+        return self.action == CREATE or "header" in self.changes
+
 
 @dataclass
 class ImportPlan:
     """What importing a pack would do; nothing has been written."""
 
-    pack: object
+    pack: Pack
     slug: str
     unit: Unit | None
     unit_changes: list[str]
@@ -117,14 +122,14 @@ def plan_import(data, slug=None, *, lock=False):
         author.lowered: author
         for author in Author.objects.annotate(lowered=Lower("name")).filter(lowered__in=wanted)
     }
-    new_authors = {}  # lower-cased -> as first printed, in the pack's order
-    for parsed in pack.sources:
-        if parsed.author and parsed.author.lower() not in authors:
-            new_authors.setdefault(parsed.author.lower(), parsed.author)
-
     planned_sources = [
         _plan_source(parsed, existing.get(parsed.number), authors) for parsed in pack.sources
     ]
+    new_authors = {}  # lower-cased -> as first printed, in the pack's order
+    for planned in planned_sources:
+        name = planned.parsed.author
+        if planned.reads_header and name and name.lower() not in authors:
+            new_authors.setdefault(name.lower(), name)
     unit_changes = []
     if unit:
         unit_changes = [
@@ -192,9 +197,9 @@ def import_pack(data, slug=None):
 
     authors = dict(plan.authors)
     authors_created = 0
-    for parsed in pack.sources:
-        header = parsed.header
-        if not header.author:
+    for planned in plan.sources:
+        header = planned.parsed.header
+        if not (planned.reads_header and header.author):
             continue
         key = header.author.lower()
         author = authors.get(key)
@@ -218,7 +223,7 @@ def import_pack(data, slug=None):
         parsed = planned.parsed
         source = planned.existing or Source(unit=unit, number=parsed.number)
         source.text = parsed.text
-        if planned.action == CREATE or "header" in planned.changes:
+        if planned.reads_header:
             source.header = parsed.header_text
             source.author = authors.get(parsed.author.lower()) if parsed.author else None
             for name, value in _header_values(parsed).items():

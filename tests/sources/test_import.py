@@ -182,6 +182,13 @@ def test_reimport_keeps_staff_corrections_when_the_header_is_unchanged(great_pur
     assert (source(2).year, source(2).title) == (1953, "The Secret History")
 
 
+def test_reimport_keeps_a_renamed_author_and_creates_no_stray_one(great_purge):
+    Author.objects.filter(name="Leon Trotsky").update(name="Lev Trotsky")
+    call_command("import_sources", str(GREAT_PURGE), slug="great-purge", verbosity=0)
+    assert source(3).author.name == "Lev Trotsky"
+    assert not Author.objects.filter(name="Leon Trotsky").exists()
+
+
 def test_reimport_reads_a_changed_header_again(great_purge, great_purge_text, write_pack):
     changed = great_purge_text.replace(
         "(3) Leon Trotsky, Stalin (1941)", "(3) Leon Trotsky, Stalin (March, 1940)"
