@@ -7,7 +7,7 @@ from .models import Source, Unit
 
 
 def unit_list(request):
-    units = Unit.objects.annotate(source_count=Count("sources"))
+    units = Unit.objects.annotate(source_count=Count("sources")).order_by("title")
     return render(request, "sources/unit_list.html", {"units": units})
 
 

@@ -33,6 +33,13 @@ def test_unit_list_shows_units_with_their_source_counts(client, great_purge):
     assert "23 sources" in response.text
 
 
+def test_unit_list_is_in_title_order(client, db):
+    UnitFactory(title="Collectivisation")
+    UnitFactory(title="A Revolution")
+    html = client.get(reverse("sources:unit_list")).text
+    assert html.index("A Revolution") < html.index("Collectivisation")
+
+
 def test_unit_page_is_readable_without_login(client, great_purge):
     response = client.get(unit_url(great_purge))
     assert response.status_code == 200
