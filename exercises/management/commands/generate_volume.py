@@ -335,7 +335,7 @@ class Command(BaseCommand):
             return {f: self.text(8, 30) for f in ("origin", "purpose", "value", "limitation")}
         if kind == "highlight":
             text = chosen[0].text
-            spans = rng.sample(sentences(text), k=min(2, len(sentences(text))))
+            spans = sorted(rng.sample(sentences(text), k=min(2, len(sentences(text)))))
             return {"ranges": [{"start": s, "end": e, "quote": text[s:e]} for s, e in spans]}
         if kind == "matrix":
             return {"verdicts": {str(s.pk): rng.choice(list(VERDICTS)) for s in chosen}}
