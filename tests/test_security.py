@@ -253,6 +253,48 @@ def test_admin_pages_work_under_the_policy(client, superuser, rf):
         assert inline_code(response.content.decode()) == [], page
 
 
+CSP_VIOLATION_RECORDER = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}`);
+});
+"""
+
+
+@pytest.mark.e2e
+def test_admin_runs_in_a_browser_without_policy_violations(live_server, superuser):
+    from playwright.sync_api import sync_playwright
+
+    violations = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.getenv("CHROMIUM", "/usr/bin/chromium")
+        )
+        page = browser.new_page()
+        page.add_init_script(CSP_VIOLATION_RECORDER)
+
+        def visit(path):
+            page.goto(live_server.url + path)
+            violations.extend(page.evaluate("window.cspViolations"))
+
+        visit(reverse("admin:login"))
+        page.fill("#id_username", superuser.username)
+        page.fill("#id_password", factories.PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + reverse("admin:index"))
+        violations.extend(page.evaluate("window.cspViolations"))
+
+        # The changelist's "select all" box is the admin's own JavaScript at work.
+        visit(reverse("admin:auth_user_changelist"))
+        page.check("#action-toggle")
+        assert page.is_checked("input.action-select")
+        visit(reverse("admin:auth_user_change", args=[superuser.pk]))
+        visit(reverse("admin:auth_user_add"))
+        visit(reverse("sources:unit_list"))
+        browser.close()
+    assert violations == []
+
+
 # --- login throttling (django-axes) ------------------------------------------------------
 
 LOCKED_OUT = 429
