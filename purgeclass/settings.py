@@ -156,14 +156,14 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
 if envbool("BEHIND_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if envbool("BEHIND_PROXY", "false") and not SECURE_SSL_REDIRECT:
-    # The operator said the proxy redirects to HTTPS: `check --deploy` need not warn.
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    if not SECURE_SSL_REDIRECT:
+        # The operator says the proxy redirects to HTTPS: `check --deploy` need not warn.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 SESSION_COOKIE_SECURE = not DEBUG and envbool("SECURE_COOKIES", "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 # The CSRF cookie stays readable by script (Django's default) so htmx requests can send it;
-# an HTTP-only CSRF cookie protects nothing (the token is in every form anyway).
+# making it HTTP-only would add nothing, as the token is in every form's HTML anyway.
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
