@@ -28,6 +28,8 @@ from simple_history.models import HistoricalRecords
 
 from sources.models import Source
 
+from .kinds import kind_named
+
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 
 
@@ -242,6 +244,18 @@ class Question(models.Model):
 
     def __str__(self):
         return f"Q{self.order}: {self.prompt[:60]}"
+
+    @property
+    def rules(self):
+        """The kind's rules (`exercises.kinds`): validation, scoring, completeness."""
+        return kind_named(self.kind)
+
+    def clean_response(self, data, sources):
+        """Validate a student's response against this question and its (ordered) sources."""
+        return self.rules.clean_response(data, self.settings, sources)
+
+    def auto_score(self, response, sources):
+        return self.rules.score(response, self.settings, self.key, self.points, sources)
 
 
 class QuestionSource(models.Model):
