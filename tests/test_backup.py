@@ -114,7 +114,7 @@ def classroom_year(db):
     )
 
     teacher = factories.TeacherFactory(username="teacher")
-    teachers = Group.objects.create(name="Teachers")
+    teachers, _ = Group.objects.get_or_create(name="Teachers")  # a migration may make it
     teachers.permissions.add(Permission.objects.get(codename="view_submission"))
     teacher.groups.add(teachers)
     classroom = factories.ClassroomFactory(name="Year 12 History", teachers=[teacher])
