@@ -100,7 +100,7 @@ class BarChart:
     BAR_MAX = 260
     ROW = 38
     BAR = 26
-    LABEL_CHARS = 30
+    LABEL_CHARS = 27  # bold at 14 units still fits the label column
     CHAR_WIDTH = 7.5  # of a 14-unit sans-serif, roughly
 
     def __init__(self, slug, title, bars, description=""):
@@ -222,10 +222,13 @@ class MatrixChart:
                         }
                     )
                 x += width
+            source = row.source
             self.rows.append(
                 {
                     "row": row,
-                    "label": Truncator(row.label).chars(26),
+                    "label_y": y + 19,
+                    "title": f"Source {source.number}",
+                    "subtitle": Truncator(source.author.name if source.author_id else "").chars(24),
                     "y": y,
                     "bar_y": y + (self.ROW - self.BAR) / 2,
                     "text_y": y + self.ROW / 2 + 5,

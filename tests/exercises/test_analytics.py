@@ -8,7 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
+from exercises.analytics import heat_segments
 from exercises.models import FeaturedAnswer, Question, Submission
 from tests import factories
 
@@ -324,6 +327,24 @@ def test_highlight_heat_counts_each_character_once_per_student(client, known_cla
     assert count_at(HIGHLIGHT_TEXT.index("Every")) == 1
     assert count_at(HIGHLIGHT_TEXT.index("exposed")) == 0
     assert "".join(s.text for s in report.heat) == HIGHLIGHT_TEXT
+
+
+span = st.tuples(st.integers(0, 40), st.integers(1, 12)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@given(answers=st.lists(st.lists(span, max_size=4), max_size=6), key=st.lists(span, max_size=3))
+def test_heat_counts_every_character_by_the_answers_that_cover_it(answers, key):
+    text = "x" * 45
+    as_ranges = [[{"start": s, "end": e} for s, e in answer] for answer in answers]
+
+    segments = heat_segments(text, as_ranges, [{"start": s, "end": e} for s, e in key], 6)
+
+    assert "".join(segment.text for segment in segments) == text
+    for position in range(len(text)):
+        segment = next(s for s in segments if s.start <= position < s.end)
+        covering = sum(any(s <= position < e for s, e in answer) for answer in answers)
+        assert segment.count == covering
+        assert segment.in_key == any(s <= position < e for s, e in key)
 
 
 def test_highlight_heat_map_shows_counts_and_the_key_without_colour(client, known_class):
