@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from exercises.models import (
     Answer,
@@ -9,7 +10,10 @@ from exercises.models import (
     AssignmentSource,
     Classroom,
     Criterion,
+    CriterionGrade,
     Enrollment,
+    FeaturedAnswer,
+    Grade,
     Level,
     Question,
     QuestionSource,
@@ -185,3 +189,38 @@ class LevelFactory(factory.django.DjangoModelFactory):
     descriptor = "Uses provenance to judge reliability."
     min_points = 3
     max_points = 5
+
+
+class SubmittedSubmissionFactory(SubmissionFactory):
+    status = Submission.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Grade
+
+    answer = factory.SubFactory(AnswerFactory)
+    score = 3
+    graded_at = factory.LazyFunction(timezone.now)
+
+
+class CriterionGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriterionGrade
+
+    grade = factory.SubFactory(GradeFactory)
+    criterion_name = "Sourcing"
+    level_name = "Proficient"
+    band_min = 3
+    band_max = 5
+    points = 4
+
+
+class FeaturedAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeaturedAnswer
+
+    answer = factory.SubFactory(AnswerFactory)
+    question = factory.SelfAttribute("answer.question")
+    order = 0
