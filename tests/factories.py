@@ -185,3 +185,55 @@ class LevelFactory(factory.django.DjangoModelFactory):
     descriptor = "Uses provenance to judge reliability."
     min_points = 3
     max_points = 5
+
+
+# Added by the student-side work: grades, and questions of each kind.
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exercises.Grade"  # a string: new factories go at the end, imports stay
+
+    answer = factory.SubFactory(AnswerFactory)
+    score = 3
+    feedback = "Good use of provenance."
+
+
+class CriterionGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exercises.CriterionGrade"
+
+    grade = factory.SubFactory(GradeFactory)
+    criterion = None
+    level = None
+    criterion_name = "Sourcing"
+    level_name = "Proficient"
+    level_descriptor = "Uses provenance to judge reliability."
+    band_min = 3
+    band_max = 5
+    points = 4
+
+
+class RatingQuestionFactory(QuestionFactory):
+    kind = Question.Kind.RATING
+    prompt = "How reliable is the source about the trial?"
+    settings = factory.LazyFunction(
+        lambda: {"enquiry": "The trial of August 1936", "min_justification": 0}
+    )
+    key = factory.LazyFunction(lambda: {"rating": 2})
+
+
+class ChoiceQuestionFactory(QuestionFactory):
+    kind = Question.Kind.CHOICE
+    prompt = "Who was in Moscow during the trial?"
+    settings = factory.LazyFunction(
+        lambda: {
+            "multiple": True,
+            "options": [
+                {"id": "a", "text": "Duranty"},
+                {"id": "b", "text": "Zinoviev"},
+                {"id": "c", "text": "Trotsky"},
+            ],
+        }
+    )
+    key = factory.LazyFunction(lambda: {"correct": ["a", "b"]})
