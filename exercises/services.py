@@ -102,7 +102,9 @@ def save_answer(submission, question, response, based_on, *, now=None):
     )
     if updated:
         return answers.get()
-    if based_on == 0:
+    if based_on == 0 or not answers.exists():
+        # A first save; or a page that thought an answer existed when none does, in which
+        # case there is no newer work to protect.
         try:
             with transaction.atomic():
                 return Answer.objects.create(
