@@ -99,7 +99,7 @@ def test_student_of_another_class_gets_not_found(client, world):
 
 def test_rating_question_shows_a_labelled_one_to_five_scale(student_client, world):
     html = student_client.get(page_url(world)).content.decode()
-    for value, label in enumerate(["Not reliable", "Very reliable"], start=1):
+    for label in ["Not reliable", "Of little reliability", "Very reliable"]:
         assert label in html
     assert html.count('name="rating"') == 5
 
@@ -172,7 +172,9 @@ def test_save_without_a_revision_is_refused(student_client, world):
         ("highlight", {"ranges": "not json"}, "could not be read"),
     ],
 )
-def test_invalid_answer_is_refused_with_a_clear_message(student_client, world, kind, fields, message):
+def test_invalid_answer_is_refused_with_a_clear_message(
+    student_client, world, kind, fields, message
+):
     response = autosave(student_client, world.q[kind], **fields)
     assert response.status_code == 400
     assert message in response.json()["error"]
@@ -180,7 +182,7 @@ def test_invalid_answer_is_refused_with_a_clear_message(student_client, world, k
 
 
 def test_matrix_verdicts_are_saved_per_source(student_client, world):
-    question, (first, second, third) = world.q["matrix"], world.sources
+    question, (first, _, third) = world.q["matrix"], world.sources
     fields = {f"verdict-{first.pk}": "supports", f"verdict-{third.pk}": "silent"}
     assert autosave(student_client, question, **fields).status_code == 200
     verdicts = answer_to(question, world.student).response["verdicts"]
@@ -237,9 +239,7 @@ def test_plain_save_of_an_invalid_answer_shows_it_again_to_fix(student_client, w
     assert "the limit is 10,000" in html and "y" * 10_001 in html
 
 
-def test_sentence_button_without_javascript_marks_then_unmarks_the_sentence(
-    student_client, world
-):
+def test_sentence_button_without_javascript_marks_then_unmarks_the_sentence(student_client, world):
     question = world.q["highlight"]
     end = DAILY_WORKER.index(".") + 1
     student_client.post(save_url(question), {"revision": 0, "ranges": "[]", "toggle": f"0-{end}"})

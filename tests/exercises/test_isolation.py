@@ -56,7 +56,9 @@ def test_a_student_cannot_save_into_another_students_submission(client, world):
     autosave(client, world.q["written"], text="Mine")
     client.force_login(other)
     autosave(client, world.q["written"], revision=1, text="Theirs")
-    answers = {a.submission.student_id: a.response["text"] for a in world.q["written"].answers.all()}
+    answers = {
+        a.submission.student_id: a.response["text"] for a in world.q["written"].answers.all()
+    }
     assert answers == {world.student.pk: "Mine", other.pk: "Theirs"}
 
 

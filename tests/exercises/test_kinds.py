@@ -16,7 +16,9 @@ ZINOVIEV = SimpleNamespace(pk=4, number=4, author="Zinoviev", text="I am fully g
 OBSERVER = SimpleNamespace(pk=5, number=5, author="The Observer", text="It is futile.")
 WORKER = SimpleNamespace(pk=15, number=15, author="Campbell", text=TEXT)
 rating, comparison, opvl = KINDS["rating"], KINDS["comparison"], KINDS["opvl"]
-highlight, matrix, choice, written = (KINDS[k] for k in ("highlight", "matrix", "choice", "written"))
+highlight, matrix, choice, written = (
+    KINDS[k] for k in ("highlight", "matrix", "choice", "written")
+)
 CHOICE_SETTINGS = choice.clean_settings(
     {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}
 )
@@ -346,7 +348,9 @@ def test_matrix_bad_verdicts_are_refused(verdicts, message):
 
 
 def test_matrix_partial_answer_is_kept_and_listed_as_incomplete():
-    response = matrix.clean_response({"verdicts": {"4": "supports", "5": ""}}, {}, [ZINOVIEV, OBSERVER])
+    response = matrix.clean_response(
+        {"verdicts": {"4": "supports", "5": ""}}, {}, [ZINOVIEV, OBSERVER]
+    )
     assert response == {"verdicts": {"4": "supports"}}
     reason = matrix.incomplete_reason(response, {}, [ZINOVIEV, OBSERVER])
     assert reason == "no verdict for Source 5 (The Observer)"

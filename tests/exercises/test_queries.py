@@ -93,7 +93,9 @@ def test_dashboard_queries_do_not_grow(client, db, django_assert_max_num_queries
             submission = factories.SubmissionFactory(
                 assignment=assignment, student=student, released_at=timezone.now()
             )
-            factories.GradeFactory(answer=factories.AnswerFactory(submission=submission, question=question))
+            factories.GradeFactory(
+                answer=factories.AnswerFactory(submission=submission, question=question)
+            )
     client.force_login(student)
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("exercises:dashboard"))

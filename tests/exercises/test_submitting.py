@@ -70,7 +70,9 @@ def test_submitting_twice_changes_nothing_the_second_time(student_client, world)
 def test_objective_questions_are_scored_at_submit(student_client, world):
     q = world.q
     start = DAILY_WORKER.index("Fascist agent Trotsky")
-    autosave(student_client, q["highlight"], ranges=json.dumps([{"start": start, "end": start + 21}]))
+    autosave(
+        student_client, q["highlight"], ranges=json.dumps([{"start": start, "end": start + 21}])
+    )
     autosave(student_client, q["choice"], selected=["a"])
     student_client.post(submit_url(world))
     scores = {a.question_id: a.auto_score for a in Answer.objects.all()}
