@@ -73,8 +73,8 @@ In August 1936 Zinoviev, Kamenev and fourteen other old Bolsheviks stood trial i
 All of them confessed to plotting with the exiled Trotsky to kill Stalin, and all were shot. \
 Observers abroad could not agree whether the confessions were true.
 
-Read the sources beside the questions. For every source ask who made it, when, where they \
-were, and why; and always ask: reliable as evidence of what?"""
+Each question names the sources to read. For every source ask who made it, when, where \
+they were, and why; and always ask: reliable as evidence of what?"""
 
 TRIAL_ENQUIRY = "The Moscow trial of August 1936: were the defendants' confessions true?"
 

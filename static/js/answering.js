@@ -24,6 +24,7 @@
       "Not saved: you have been logged out. Log in again in a new tab, then come back here; your text is kept on this page.",
     gone: "Not saved: this question is no longer available. Copy your text, then reload the page.",
     saving: "Saving…",
+    conflict: "Not saved: this answer was changed elsewhere. See the message above your answer.",
     unsaved: "Not saved yet…",
   };
 
@@ -74,6 +75,7 @@
 
   // One question's form: autosave, drafts, conflicts ---------------------------------
 
+  var leaving = false;
   var SKIPPED = { csrfmiddlewaretoken: true, revision: true, toggle: true, remove: true };
 
   function AnswerForm(form) {
@@ -225,9 +227,13 @@
         return true;
       }
       self.failed = true;
+      if (response.status === 409 && data.conflict) {
+        self.show(MESSAGES.conflict, "error");
+        self.showConflict(data);
+        return false;
+      }
       self.show(data.error || MESSAGES.server, "error");
-      if (response.status === 409 && data.conflict) self.showConflict(data);
-      else if (response.status === 409 && data.closed) self.locked = true;
+      if (response.status === 409 && data.closed) self.locked = true;
       else if (response.status >= 500) self.retryLater();
       return false;
     });
@@ -255,6 +261,7 @@
       self.saveNow();
     });
     reload.addEventListener("click", function () {
+      leaving = true; // the text is kept on this device and offered again after the reload
       window.location.reload();
     });
     this.conflictBox.replaceChildren(
@@ -566,6 +573,7 @@
     }
     var quote = this.pending ? this.text.slice(this.pending.start, this.pending.end) : "";
     this.markButton.disabled = !this.pending;
+    this.markButton.parentElement.classList.toggle("has-selection", !!this.pending);
     this.markButton.textContent = this.pending
       ? "Mark “" + (quote.length > 40 ? quote.slice(0, 39) + "…" : quote) + "”"
       : "Mark selected words";
@@ -690,6 +698,7 @@
 
   window.addEventListener("beforeunload", function (event) {
     if (
+      !leaving &&
       forms.some(function (f) {
         return f.isDirty();
       })
