@@ -101,7 +101,11 @@ class AnswerForm(forms.Form):
             self.add_error(None, error)
         return data
 
+    is_disabled = False
+
     def disable(self):
+        """Read-only inputs, for a teacher's preview."""
+        self.is_disabled = True
         for field in self.fields.values():
             field.disabled = True
         return self

@@ -292,3 +292,32 @@ def test_superuser_can_preview(client, world):
     client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
     url = reverse("exercises:assignment_preview", args=[world.assignment.pk])
     assert client.get(url).status_code == 200
+
+
+def test_preview_of_a_highlight_question_has_no_buttons_that_would_save(client, world):
+    client.force_login(world.teacher)
+    url = reverse("exercises:assignment_preview", args=[world.assignment.pk])
+    html = client.get(url).content.decode()
+    assert "sentence-toggle" not in html and 'name="remove"' not in html
+    assert 'data-offset="0"' in html
+
+
+def test_two_first_opens_at_once_end_with_one_submission(world, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    from exercises import services
+
+    winner = factories.SubmissionFactory(assignment=world.assignment, student=world.student)
+    real_get, missed = QuerySet.get, []
+
+    def not_there_yet(self, *args, **kwargs):
+        # The other request has not committed when this one looks, but has when it inserts.
+        if self.model is Submission and not missed:
+            missed.append(True)
+            raise Submission.DoesNotExist
+        return real_get(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "get", not_there_yet)
+    submission, created = services.open_submission(world.assignment, world.student)
+    assert (submission.pk, created) == (winner.pk, False)
+    assert Submission.objects.count() == 1
