@@ -203,6 +203,7 @@ class GradeFactory(factory.django.DjangoModelFactory):
     answer = factory.SubFactory(AnswerFactory)
     score = 3
     graded_at = factory.LazyFunction(timezone.now)
+    feedback = "Good use of provenance."
 
 
 class CriterionGradeFactory(factory.django.DjangoModelFactory):
@@ -210,8 +211,11 @@ class CriterionGradeFactory(factory.django.DjangoModelFactory):
         model = CriterionGrade
 
     grade = factory.SubFactory(GradeFactory)
+    criterion = None
+    level = None
     criterion_name = "Sourcing"
     level_name = "Proficient"
+    level_descriptor = "Uses provenance to judge reliability."
     band_min = 3
     band_max = 5
     points = 4
@@ -224,3 +228,28 @@ class FeaturedAnswerFactory(factory.django.DjangoModelFactory):
     answer = factory.SubFactory(AnswerFactory)
     question = factory.SelfAttribute("answer.question")
     order = 0
+
+
+class RatingQuestionFactory(QuestionFactory):
+    kind = Question.Kind.RATING
+    prompt = "How reliable is the source about the trial?"
+    settings = factory.LazyFunction(
+        lambda: {"enquiry": "The trial of August 1936", "min_justification": 0}
+    )
+    key = factory.LazyFunction(lambda: {"rating": 2})
+
+
+class ChoiceQuestionFactory(QuestionFactory):
+    kind = Question.Kind.CHOICE
+    prompt = "Who was in Moscow during the trial?"
+    settings = factory.LazyFunction(
+        lambda: {
+            "multiple": True,
+            "options": [
+                {"id": "a", "text": "Duranty"},
+                {"id": "b", "text": "Zinoviev"},
+                {"id": "c", "text": "Trotsky"},
+            ],
+        }
+    )
+    key = factory.LazyFunction(lambda: {"correct": ["a", "b"]})
