@@ -1,0 +1,578 @@
+"""Load test, out of process: a whole class takes the demo assignment, then the bell rings.
+
+    python bench/load.py --students 30            # N simulated students
+    python bench/load.py --students 600 --worker-class gthread --workers 3 --threads 4
+    python bench/load.py --smoke                  # 5 students, a few seconds (CI)
+
+The script creates its own PostgreSQL database on 127.0.0.1:5432 (purgeclass_load unless
+--database), migrates it, loads the demo ("The Moscow trials: Duranty vs. Trotsky"),
+enrols N students in the demo class (one password hash for all, bulk_create), starts
+gunicorn on a free port of 127.0.0.1 with production settings, and runs the students:
+
+  1. log in through the login form (CSRF), logins ramped over N/6 seconds;
+  2. open the dashboard and the assignment;
+  3. autosave every answer `--saves` times with changing text, 2-6 s (seeded) apart;
+  4. the bell: all submit within 10 s (confirm page, then POST; some double-click and
+     send the POST twice at once), then see the submitted assignment.
+
+All the while the same generator requests `healthz/` at a steady rate: the floor of the
+stack, which every page is compared with. Then it checks the database: each student's
+stored answers are exactly what the server last acknowledged to that student (cleaned by
+the app's own forms, same revision), and each student has one submission, submitted.
+It stops gunicorn and drops the database however it ends. Exit status 1 on any error,
+lost or changed answer, missing or duplicated submission, or a run over its time limit.
+"""
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import resource
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+
+from bench import stack  # noqa: E402
+
+PASSWORD = "load-test-pupil-1936"
+DEMO_PASSWORD = "purge-demo-1936"  # exercises.demo.DEMO_PASSWORD, for the warm-up
+PREFIX = "load-"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+WORDS = (
+    "Duranty Trotsky Zinoviev Kamenev confession trial Moscow evidence reliable biased "
+    "correspondent exile witness propaganda purpose origin value limitation provenance "
+    "hindsight newspaper court defendants guilty coerced torture Stalin Kirov NKVD audience"
+).split()
+
+
+# The plan: what each question needs to be answered ------------------------------------
+
+
+@dataclass
+class QuestionPlan:
+    pk: int
+    kind: str
+    source_ids: list
+    spans: list = field(default_factory=list)  # highlight: sentences one can mark
+    options: list = field(default_factory=list)  # choice: option ids
+    multiple: bool = False
+
+
+def words(rng, low, high):
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high)))
+
+
+def payload(question, rng, who, round_):
+    """The form fields a student sends for one question; different each round."""
+    note = f"{who} draft {round_ + 1}: "
+    kind = question.kind
+    if kind in ("rating", "comparison"):
+        data = {"justification": note + words(rng, 20, 90)}
+        if kind == "rating":
+            data["rating"] = str(rng.randint(1, 5))
+        else:
+            data["choice"] = str(rng.choice(question.source_ids))
+        return data
+    if kind == "opvl":
+        return {f: note + words(rng, 8, 40) for f in ("origin", "purpose", "value", "limitation")}
+    if kind == "highlight":
+        spans = sorted(rng.sample(question.spans, k=min(len(question.spans), rng.randint(1, 4))))
+        return {"ranges": json.dumps([{"start": s, "end": e} for s, e in spans])}
+    if kind == "matrix":
+        verdicts = ("supports", "challenges", "silent")
+        return {f"verdict-{pk}": rng.choice(verdicts) for pk in question.source_ids}
+    if kind == "choice":
+        count = rng.randint(1, 3) if question.multiple else 1
+        return {"selected": sorted(rng.sample(question.options, count))}
+    return {"text": note + words(rng, 80, 300)}
+
+
+def prepare(args, env):
+    """Migrate, load the demo, enrol N students; return the assignment's plan."""
+    stack.use_env(env)
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connections
+
+    from exercises import demo
+    from exercises.kinds import sentences
+    from exercises.models import Assignment, Classroom, Enrollment
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+    classroom = Classroom.objects.get(join_code=demo.DEMO_JOIN_CODE)
+    assignment = Assignment.objects.get(classroom=classroom, title=demo.ASSIGNMENT_TITLE)
+    User = get_user_model()
+    password = make_password(PASSWORD)  # hashed once: PBKDF2 is slow on purpose
+    students = User.objects.bulk_create(
+        User(username=f"{PREFIX}{i:04d}", password=password, first_name=f"Pupil {i}")
+        for i in range(args.students)
+    )
+    Enrollment.objects.bulk_create(Enrollment(classroom=classroom, student=s) for s in students)
+    plan = []
+    for question in assignment.questions.order_by("order").prefetch_related(
+        "question_sources__source"
+    ):
+        sources = [qs.source for qs in question.question_sources.all()]
+        plan.append(
+            QuestionPlan(
+                pk=question.pk,
+                kind=question.kind,
+                source_ids=[s.pk for s in sources],
+                spans=sentences(sources[0].text) if question.kind == "highlight" else [],
+                options=[o["id"] for o in question.settings.get("options", [])],
+                multiple=bool(question.settings.get("multiple")),
+            )
+        )
+    connections.close_all()
+    return assignment.pk, plan
+
+
+# Measuring -------------------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self):
+        self.samples = defaultdict(list)  # endpoint -> [seconds]
+        self.errors = defaultdict(Counter)  # endpoint -> {what went wrong: count}
+
+    def record(self, endpoint, seconds, error=None):
+        self.samples[endpoint].append(seconds)
+        if error:
+            self.errors[endpoint][error] += 1
+
+    def error_count(self):
+        return sum(sum(c.values()) for c in self.errors.values())
+
+
+def percentiles(values):
+    if len(values) < 2:
+        value = values[0] if values else float("nan")
+        return value, value, value
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+@dataclass
+class StudentRecord:
+    acked: dict = field(default_factory=dict)  # question pk -> (fields, revision)
+    saves_cut: int = 0  # saves not sent because the bell rang
+    double_click: bool = False
+    finished: bool = False
+
+
+class Run:
+    def __init__(self, args, url, assignment_pk, plan):
+        self.args, self.url, self.plan = args, url, plan
+        self.stats = Stats()
+        self.students = [StudentRecord() for _ in range(args.students)]
+        self.assignment_url = f"/assignments/{assignment_pk}/"
+        self.submit_url = f"/assignments/{assignment_pk}/submit/"
+        self.start = time.monotonic()
+        n = args.students
+        self.login_window = args.login_window if args.login_window is not None else n / 6
+        self.login_at = [self.login_window * i / max(n - 1, 1) for i in range(n)]
+        mean_think = sum(args.think) / 2
+        saving = args.saves * len(plan) * mean_think
+        self.bell = self.login_window + args.settle + saving * 1.25
+        self.rush_end = self.bell + args.rush
+        self.deadline = self.rush_end + args.grace
+
+    def now(self):
+        return time.monotonic() - self.start
+
+    async def sleep_until(self, moment):
+        delay = moment - self.now()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def call(self, endpoint, request, expect=200):
+        started = time.perf_counter()
+        try:
+            response = await request
+        except httpx.HTTPError as error:
+            self.stats.record(endpoint, time.perf_counter() - started, type(error).__name__)
+            return None
+        elapsed = time.perf_counter() - started
+        if response.status_code != expect:
+            self.stats.record(endpoint, elapsed, f"HTTP {response.status_code}")
+            return None
+        self.stats.record(endpoint, elapsed)
+        return response
+
+
+def token_in(page):
+    match = CSRF.search(page)
+    return match[1] if match else ""
+
+
+async def student(run, i):
+    args, record = run.args, run.students[i]
+    rng = random.Random(args.seed * 1_000_003 + i)
+    who = f"{PREFIX}{i:04d}"
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=2)
+    async with httpx.AsyncClient(
+        base_url=run.url, timeout=args.request_timeout, limits=limits
+    ) as client:
+        await run.sleep_until(run.login_at[i])
+        page = await run.call("login form", client.get("/accounts/login/"))
+        if page is None:
+            return
+        data = {"username": who, "password": PASSWORD, "csrfmiddlewaretoken": token_in(page.text)}
+        done = await run.call("login", client.post("/accounts/login/", data=data), expect=302)
+        if done is None:
+            return
+        await run.call("dashboard", client.get(done.headers["location"]))
+        page = await run.call("assignment page", client.get(run.assignment_url))
+        if page is None:
+            return
+        missing = [q.pk for q in run.plan if f'id="question-{q.pk}"' not in page.text]
+        if missing:
+            run.stats.record("assignment page", 0, f"questions missing: {missing}")
+            return
+        token = token_in(page.text)
+        revisions = dict.fromkeys((q.pk for q in run.plan), 0)
+        saves = [(r, q) for r in range(args.saves) for q in run.plan]
+        for n, (round_, question) in enumerate(saves):
+            await asyncio.sleep(rng.uniform(*args.think))
+            if run.now() >= run.bell:
+                record.saves_cut = len(saves) - n
+                break
+            fields = payload(question, rng, who, round_)
+            url = f"{run.assignment_url}questions/{question.pk}/answer/"
+            body = {**fields, "revision": str(revisions[question.pk]), "csrfmiddlewaretoken": token}
+            saved = await run.call(
+                "autosave", client.post(url, data=body, headers={"Accept": "application/json"})
+            )
+            if saved is None:
+                continue
+            answer = saved.json()
+            if not answer.get("ok"):
+                run.stats.record("autosave", 0, "not ok: " + str(answer.get("error"))[:60])
+                continue
+            revisions[question.pk] = answer["revision"]
+            record.acked[question.pk] = (fields, answer["revision"])
+
+        await run.sleep_until(run.bell + rng.uniform(0, args.rush))
+        confirm = await run.call("submit confirm", client.get(run.submit_url))
+        if confirm is not None:
+            token = token_in(confirm.text)
+        record.double_click = rng.random() < args.double_click
+        clicks = 2 if record.double_click else 1
+        posted = await asyncio.gather(
+            *(
+                run.call(
+                    "submit",
+                    client.post(run.submit_url, data={"csrfmiddlewaretoken": token}),
+                    expect=302,
+                )
+                for _ in range(clicks)
+            )
+        )
+        landed = next((p for p in posted if p is not None), None)
+        if landed is not None:
+            await run.call("after submit", client.get(landed.headers["location"]))
+        record.finished = True
+
+
+async def floor(run, stop):
+    """healthz/ at a steady rate, sent on schedule whether or not earlier ones came back."""
+    interval = 1 / run.args.floor_rate
+    async with httpx.AsyncClient(base_url=run.url, timeout=run.args.request_timeout) as client:
+        pending = set()
+        tick = 0
+        while not stop.is_set():
+            sent_at = run.now()
+            rush = run.bell <= sent_at <= run.rush_end
+            task = asyncio.create_task(probe(run, client, rush))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            tick += 1
+            await run.sleep_until(tick * interval)
+        await asyncio.gather(*pending)
+
+
+async def probe(run, client, rush):
+    started = time.perf_counter()
+    response = await run.call("healthz (floor)", client.get("/healthz/"))
+    if rush and response is not None:
+        run.stats.record("healthz (floor) in the rush", time.perf_counter() - started)
+
+
+async def warm_up(url, concurrency, assignment_pk):
+    """Load every worker's code and templates before the clock starts: as a student of
+    the demo who is not one of the N (student1), open the pages the students will open."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        page = await client.get("/accounts/login/")
+        data = {"username": "student1", "password": DEMO_PASSWORD}
+        data["csrfmiddlewaretoken"] = token_in(page.text)
+        await client.post("/accounts/login/", data=data)
+        pages = [f"/assignments/{assignment_pk}/", f"/assignments/{assignment_pk}/submit/"]
+        for path in ["/healthz/", "/accounts/login/", "/dashboard/", *pages]:
+            await asyncio.gather(*(client.get(path) for _ in range(concurrency)))
+
+
+async def drive(run):
+    stop = asyncio.Event()
+    floor_task = asyncio.create_task(floor(run, stop))
+    students = asyncio.gather(*(student(run, i) for i in range(run.args.students)))
+    timed_out = False
+    try:
+        await asyncio.wait_for(students, timeout=run.deadline)
+    except TimeoutError:
+        timed_out = True
+    finally:
+        stop.set()
+        await floor_task
+    return timed_out
+
+
+# Checking the database --------------------------------------------------------------------
+
+
+def verify(run, assignment_pk):
+    """Problems found: answers that differ from the last acknowledged save, submissions
+    missing, duplicated or not submitted."""
+    from django.contrib.auth import get_user_model
+    from django.http import QueryDict
+
+    from exercises.forms import answer_form
+    from exercises.models import Answer, Question, Submission
+
+    problems = []
+    questions = {
+        q.pk: (q, [qs.source for qs in q.question_sources.select_related("source__author")])
+        for q in Question.objects.filter(assignment_id=assignment_pk)
+    }
+    users = dict(
+        get_user_model()
+        .objects.filter(username__startswith=PREFIX)
+        .values_list("username", "pk")
+    )
+    submissions = defaultdict(list)
+    for s in Submission.objects.filter(assignment_id=assignment_pk, student__in=users.values()):
+        submissions[s.student_id].append(s)
+    answers = defaultdict(list)
+    for a in Answer.objects.filter(submission__assignment_id=assignment_pk):
+        answers[(a.submission_id, a.question_id)].append(a)
+
+    checked = 0
+    for i, record in enumerate(run.students):
+        who = f"{PREFIX}{i:04d}"
+        rows = submissions.get(users.get(who), [])
+        if len(rows) != 1:
+            problems.append(f"{who}: {len(rows)} submissions")
+            continue
+        submission = rows[0]
+        if submission.status != Submission.Status.SUBMITTED or submission.submitted_at is None:
+            problems.append(f"{who}: submission is {submission.status}")
+        for pk, (question, sources) in questions.items():
+            stored = answers.get((submission.pk, pk), [])
+            if len(stored) != 1:
+                problems.append(f"{who} Q{question.order}: {len(stored)} answers")
+                continue
+            checked += 1
+            expected_response, expected_revision = {}, 0
+            if pk in record.acked:
+                fields, expected_revision = record.acked[pk]
+                data = QueryDict(mutable=True)
+                for name, value in fields.items():
+                    data.setlist(name, value if isinstance(value, list) else [value])
+                data["revision"] = "0"
+                form = answer_form(question, sources, data)
+                if not form.is_valid():
+                    problems.append(f"{who} Q{question.order}: sent data invalid {form.errors}")
+                    continue
+                expected_response = form.response
+            answer = stored[0]
+            if answer.response != expected_response or answer.revision != expected_revision:
+                problems.append(
+                    f"{who} Q{question.order}: stored revision {answer.revision}, "
+                    f"last acknowledged {expected_revision}; responses "
+                    + ("equal" if answer.response == expected_response else "differ")
+                )
+    return checked, problems
+
+
+# Reporting -------------------------------------------------------------------------------
+
+ORDER = [
+    "healthz (floor)",
+    "healthz (floor) in the rush",
+    "login form",
+    "login",
+    "dashboard",
+    "assignment page",
+    "autosave",
+    "submit confirm",
+    "submit",
+    "after submit",
+]
+
+
+def summarise(run, duration):
+    stats = run.stats
+    floor_p95 = percentiles(stats.samples["healthz (floor)"])[1]
+    rows = []
+    for endpoint in sorted(stats.samples, key=lambda e: ORDER.index(e) if e in ORDER else 99):
+        values = stats.samples[endpoint]
+        p50, p95, p99 = percentiles(values)
+        rows.append(
+            {
+                "endpoint": endpoint,
+                "requests": len(values),
+                "errors": sum(stats.errors[endpoint].values()),
+                "per_second": len(values) / duration,
+                "p50_ms": p50 * 1000,
+                "p95_ms": p95 * 1000,
+                "p99_ms": p99 * 1000,
+                "p95_to_floor": p95 / floor_p95 if floor_p95 else float("nan"),
+            }
+        )
+    return rows
+
+
+def table(rows):
+    lines = [
+        "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['endpoint']} | {r['requests']} | {r['errors']} | {r['per_second']:.1f} "
+            f"| {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} "
+            f"| {r['p95_to_floor']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--smoke", action="store_true", help="5 students, short think times")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--saves", type=int, default=3, help="saves of each answer")
+    parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--login-window", type=float, help="seconds (default N/6)")
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds after the logins")
+    parser.add_argument("--rush", type=float, default=10.0, help="the submit window, seconds")
+    parser.add_argument("--double-click", type=float, default=0.2, help="share who click twice")
+    parser.add_argument("--floor-rate", type=float, default=5.0, help="healthz/ per second")
+    parser.add_argument("--grace", type=float, default=60.0, help="hard limit after the rush")
+    parser.add_argument("--request-timeout", type=float, default=30.0)
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database", default="purgeclass_load")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--server-log", type=Path, help="gunicorn's output (default: none)")
+    args = parser.parse_args()
+    if args.smoke:
+        args.students, args.saves, args.think = 5, 2, (0.1, 0.4)
+        args.login_window, args.settle, args.rush = 1.0, 3.0, 2.0
+        args.double_click, args.grace = 0.4, 30.0
+        args.database = args.database + "_smoke"
+
+    database_url = stack.create_database(args.database)
+    log = open(args.server_log, "w") if args.server_log else None  # noqa: SIM115
+    try:
+        env = stack.production_env(database_url)
+        print(f"Preparing {args.database}: migrate, demo, {args.students} students...")
+        assignment_pk, plan = prepare(args, env)
+        with stack.Gunicorn(
+            env,
+            workers=args.workers,
+            worker_class=args.worker_class,
+            threads=args.threads,
+            log=log,
+        ) as server:
+            concurrency = 2 * server.workers * server.threads
+            asyncio.run(warm_up(server.url, concurrency, assignment_pk))
+            run = Run(args, server.url, assignment_pk, plan)
+            print(
+                f"{args.students} students on {server.url} ({server.label}); logins over "
+                f"{run.login_window:.0f} s, the bell at {run.bell:.0f} s, "
+                f"hard limit {run.deadline:.0f} s"
+            )
+            cpu_before = server.cpu_seconds()
+            own_cpu = resource.getrusage(resource.RUSAGE_SELF)
+            timed_out = asyncio.run(drive(run))
+            duration = run.now()
+            server_cpu = server.cpu_seconds() - cpu_before
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            load_cpu = used.ru_utime + used.ru_stime - own_cpu.ru_utime - own_cpu.ru_stime
+        checked, problems = verify(run, assignment_pk)
+    finally:
+        if log:
+            log.close()
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            stack.drop_database(args.database)
+
+    rows = summarise(run, duration)
+    errors = run.stats.error_count()
+    unfinished = sum(not r.finished for r in run.students)
+    cut = sum(r.saves_cut for r in run.students)
+    doubles = sum(r.double_click for r in run.students)
+    print()
+    print(table(rows))
+    print()
+    print(
+        f"{args.students} students, {server.label}, {duration:.0f} s; "
+        f"server CPU {server_cpu:.0f} s, load generator CPU {load_cpu:.0f} s; "
+        f"{doubles} double-clicked submits; {cut} saves not sent because the bell rang"
+    )
+    print(f"Answers checked against the last acknowledged save: {checked}; problems: {len(problems)}")
+    for problem in problems[:20]:
+        print("  " + problem)
+    for endpoint, kinds in run.stats.errors.items():
+        for what, count in kinds.most_common(5):
+            print(f"  error: {endpoint}: {what} × {count}")
+    if timed_out:
+        print(f"  the run did not finish within its hard limit ({run.deadline:.0f} s)")
+    if unfinished:
+        print(f"  {unfinished} students did not finish")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "students": args.students,
+                    "server": server.label,
+                    "duration_s": duration,
+                    "server_cpu_s": server_cpu,
+                    "load_generator_cpu_s": load_cpu,
+                    "double_clicks": doubles,
+                    "saves_cut_by_bell": cut,
+                    "answers_checked": checked,
+                    "problems": problems,
+                    "errors": {e: dict(k) for e, k in run.stats.errors.items()},
+                    "timed_out": timed_out,
+                    "rows": rows,
+                    "machine": stack.machine(),
+                },
+                indent=2,
+            )
+        )
+    failed = errors or problems or timed_out or unfinished
+    print("FAILED" if failed else "OK: no errors, no lost or changed answers, one submission each")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""The production-like stack the out-of-process benchmarks run: PostgreSQL and gunicorn.
+
+Everything listens on 127.0.0.1 only. A benchmark creates its own database and drops it
+afterwards, and starts gunicorn in a process group of its own so that stopping it stops
+every worker (`with Gunicorn(...)`), however the benchmark ends.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+POSTGRES = "postgres://postgres@127.0.0.1:5432/"
+HOST = "127.0.0.1"
+
+
+def create_database(name):
+    """A fresh, empty database `name` (dropped first if a previous run left it)."""
+    drop_database(name)
+    with psycopg.connect(f"{POSTGRES}postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES}{name}"
+
+
+def drop_database(name):
+    with psycopg.connect(f"{POSTGRES}postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_version():
+    with psycopg.connect(f"{POSTGRES}postgres") as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def production_env(database_url, **extra):
+    """The environment of a production server, less HTTPS (there is no proxy here)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "purgeclass.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        # Pages link unhashed static files; no collectstatic needed, nothing fetches them.
+        "STATIC_MANIFEST": "false",
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+    env.pop("AXES_ENABLED", None)  # login throttling on, as in production
+    env.update(extra)
+    return env
+
+
+def use_env(env):
+    """Make this process's Django use `env`'s settings (for setup and checks in process)."""
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY"):
+        os.environ[name] = env[name]
+    for name in ("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "STATIC_MANIFEST"):
+        os.environ[name] = env[name]
+    os.environ.pop("AXES_ENABLED", None)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import warnings
+
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
+    import django
+
+    django.setup()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn serving purgeclass on 127.0.0.1:`port`, stopped with its whole process group.
+
+    worker_class "sync" or "gthread"; `threads` applies to gthread only.
+    """
+
+    def __init__(self, env, *, workers, worker_class="sync", threads=1, port=None, log=None):
+        self.env, self.workers, self.worker_class = env, workers, worker_class
+        self.threads = threads if worker_class == "gthread" else 1
+        self.port = port or free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.log = log
+        self.process = None
+
+    @property
+    def label(self):
+        if self.worker_class == "gthread":
+            return f"gthread {self.workers}×{self.threads}"
+        return f"sync {self.workers}"
+
+    def __enter__(self):
+        command = [
+            str(VENV_BIN / "gunicorn"),
+            "purgeclass.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            self.worker_class,
+            "--threads",
+            str(self.threads),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if self.log else subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stop() kills every worker
+        )
+        try:
+            self.wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait_until_up(self, timeout=60):
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/healthz/", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer on {self.url} within {timeout} s")
+
+    def worker_pids(self):
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            return [int(pid) for pid in children.read_text().split()]
+        except (OSError, ValueError):
+            return []
+
+    def cpu_seconds(self):
+        """CPU time used so far by the master and its live workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return total
+
+    def stop(self):
+        if self.process is None:
+            return
+        try:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    pass
+            # Whatever is left of the group (a stuck or orphaned worker) goes too.
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=5)
+
+
+def machine():
+    """What the numbers were measured on."""
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "postgres": postgres_version(),
+        "load_average": os.getloadavg(),
+    }
