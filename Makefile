@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup demo lint format e2e screenshots clean
+.PHONY: run test setup demo lint format e2e screenshots clean \
+	bench-data bench-pages bench-load bench-export bench-scale
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,3 +41,27 @@ format: setup
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## Benchmarks (docs/benchmarks.md). Not part of `make test`; they need PostgreSQL on
+## 127.0.0.1:5432 and use databases of their own (purgeclass_bench_*, purgeclass_load, ...).
+BENCH_DB ?= postgres
+LOAD_SERVER ?= --worker-class gthread --workers 3 --threads 4
+
+bench-data: setup
+	$(PY) bench/pages.py --build-only --size small --database $(BENCH_DB)
+	$(PY) bench/pages.py --build-only --size large --database $(BENCH_DB)
+
+bench-pages: bench-data
+	$(PY) bench/pages.py --size small --database $(BENCH_DB)
+	$(PY) bench/pages.py --size large --database $(BENCH_DB)
+
+bench-load: setup
+	$(PY) bench/load.py --students 30 $(LOAD_SERVER)
+	$(PY) bench/load.py --students 300 $(LOAD_SERVER)
+	$(PY) bench/load.py --students 600 $(LOAD_SERVER)
+
+bench-export: bench-data
+	$(PY) bench/export.py --database $(BENCH_DB)
+
+bench-scale: setup
+	$(PY) bench/scale.py

@@ -46,11 +46,12 @@ PASSWORD = "load-test-pupil-1936"
 DEMO_PASSWORD = "purge-demo-1936"  # exercises.demo.DEMO_PASSWORD, for the warm-up
 PREFIX = "load-"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-WORDS = (
+VOCABULARY = (
     "Duranty Trotsky Zinoviev Kamenev confession trial Moscow evidence reliable biased "
     "correspondent exile witness propaganda purpose origin value limitation provenance "
     "hindsight newspaper court defendants guilty coerced torture Stalin Kirov NKVD audience"
-).split()
+)
+WORDS = VOCABULARY.split()
 
 
 # The plan: what each question needs to be answered ------------------------------------
@@ -356,9 +357,7 @@ def verify(run, assignment_pk):
         for q in Question.objects.filter(assignment_id=assignment_pk)
     }
     users = dict(
-        get_user_model()
-        .objects.filter(username__startswith=PREFIX)
-        .values_list("username", "pk")
+        get_user_model().objects.filter(username__startswith=PREFIX).values_list("username", "pk")
     )
     submissions = defaultdict(list)
     for s in Submission.objects.filter(assignment_id=assignment_pk, student__in=users.values()):
@@ -538,7 +537,9 @@ def main():
         f"server CPU {server_cpu:.0f} s, load generator CPU {load_cpu:.0f} s; "
         f"{doubles} double-clicked submits; {cut} saves not sent because the bell rang"
     )
-    print(f"Answers checked against the last acknowledged save: {checked}; problems: {len(problems)}")
+    print(
+        f"Answers checked against the last acknowledged save: {checked}; problems: {len(problems)}"
+    )
     for problem in problems[:20]:
         print("  " + problem)
     for endpoint, kinds in run.stats.errors.items():
@@ -575,4 +576,5 @@ def main():
 
 
 if __name__ == "__main__":
+    stack.stop_cleanly_on_sigterm()
     sys.exit(main())

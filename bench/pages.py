@@ -130,12 +130,15 @@ def main():
     parser.add_argument("--size", choices=SIZES, default="small")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--build-only", action="store_true", help="build the database, no timing")
     parser.add_argument(
         "--slow-ms", type=float, help="print the queries of each page slower than this"
     )
     args = parser.parse_args()
     setup_django(args.size, args.database)
     build(args.size)
+    if args.build_only:
+        return
 
     from django.db import connection
 
@@ -152,7 +155,9 @@ def main():
         rows.append((page.name, queries, median_ms))
         print(f"{page.name:<28} {queries:>6} queries  {median_ms:8.1f} ms", file=sys.stderr)
 
-    print(f"\n| page ({args.size}: {answers:,} answers, {connection.vendor}) | queries | median ms |")
+    print(
+        f"\n| page ({args.size}: {answers:,} answers, {connection.vendor}) | queries | median ms |"
+    )
     print("| --- | ---: | ---: |")
     for name, queries, median_ms in rows:
         print(f"| {name} | {queries} | {median_ms:.1f} |")

@@ -5,6 +5,7 @@ afterwards, and starts gunicorn in a process group of its own so that stopping i
 every worker (`with Gunicorn(...)`), however the benchmark ends.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -75,6 +76,16 @@ def use_env(env):
     import django
 
     django.setup()
+
+
+def stop_cleanly_on_sigterm():
+    """Turn SIGTERM (`timeout`, CI stopping a job) into SystemExit, so that the `finally`
+    blocks stop gunicorn and drop the database instead of leaving them behind."""
+
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def free_port():
@@ -178,10 +189,8 @@ class Gunicorn:
         try:
             if self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGTERM)
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     self.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    pass
             # Whatever is left of the group (a stuck or orphaned worker) goes too.
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:

@@ -62,9 +62,7 @@ def _autosave(name, submission, question, fields):
 
     def step(i):
         revision = answers.values_list("revision", flat=True).first() or 0
-        return Request(
-            submission.student, "post", url, {**fields(i), "revision": revision}, JSON
-        )
+        return Request(submission.student, "post", url, {**fields(i), "revision": revision}, JSON)
 
     def check(i, response):
         body = json.loads(response.content)
