@@ -283,9 +283,11 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chosen_sources"].widget = OrderedAutocompleteSelectMultiple(
+        sources_field = self.fields["chosen_sources"]
+        sources_field.widget = OrderedAutocompleteSelectMultiple(
             Question._meta.get_field("sources"), admin_site or admin.site
         )
+        sources_field.widget.choices = sources_field.choices
         self.fields["kind"].widget.attrs["class"] = "question-kind"
         question = self.instance
         if question.pk:

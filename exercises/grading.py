@@ -513,7 +513,8 @@ class StudentResource(resources.ModelResource):
         self.teacher = teacher
         self.classroom = classroom
 
-    def get_display_name(self):
+    @classmethod
+    def get_display_name(cls):
         return "Student accounts"
 
     def _classroom_for(self, row):

@@ -185,3 +185,42 @@ class LevelFactory(factory.django.DjangoModelFactory):
     descriptor = "Uses provenance to judge reliability."
     min_points = 3
     max_points = 5
+
+
+# The teacher's desk (admin) ------------------------------------------------------------------
+
+
+class DeskTeacherFactory(TeacherFactory):
+    """A staff user whose only permissions are those of the "Teachers" group."""
+
+    @factory.post_generation
+    def teachers_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="Teachers"))
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exercises.Grade"
+
+    answer = factory.SubFactory(AnswerFactory)
+    score = 3
+    feedback = "Good use of provenance."
+    version = 1
+
+
+class CriterionGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exercises.CriterionGrade"
+
+    grade = factory.SubFactory(GradeFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    level = factory.SubFactory(LevelFactory, criterion=factory.SelfAttribute("..criterion"))
+    criterion_name = factory.SelfAttribute("criterion.name")
+    level_name = factory.SelfAttribute("level.name")
+    level_descriptor = factory.SelfAttribute("level.descriptor")
+    band_min = factory.SelfAttribute("level.min_points")
+    band_max = factory.SelfAttribute("level.max_points")
+    points = factory.SelfAttribute("level.max_points")
