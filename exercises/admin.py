@@ -32,6 +32,7 @@ from .admin_forms import (
     QuestionInlineFormSet,
     StudentConfirmImportForm,
     StudentImportForm,
+    marks,
     question_problems,
     rubric_maximum,
     source_label,
@@ -344,7 +345,7 @@ class RubricAdmin(admin.ModelAdmin):
 
     @admin.display(description="maximum marks")
     def maximum(self, rubric):
-        return f"{rubric_maximum(rubric):g}"
+        return marks(rubric_maximum(rubric))
 
 
 @admin.register(Criterion)
@@ -917,9 +918,7 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
 
 
 def _points(value):
-    if value is None:
-        return "–"
-    return f"{value.normalize():f}"
+    return "–" if value is None else marks(value)
 
 
 # How an answer is shown to its grader ------------------------------------------------------------

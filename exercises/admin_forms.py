@@ -122,6 +122,13 @@ def ranges_from_quotes(lines, source):
     return ranges
 
 
+def marks(value):
+    """A number of marks as a teacher writes it: 8, 2.5 (not 8.00)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
 def lines_of(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -143,7 +150,7 @@ def check_rubric_points(rubric, points):
         raise ValidationError(
             "The rubric “%(rubric)s” gives up to %(maximum)s marks but this question is worth "
             "%(points)s. Make them the same, so that the levels add up to the question's marks.",
-            params={"rubric": rubric, "maximum": f"{maximum:g}", "points": f"{points:g}"},
+            params={"rubric": rubric, "maximum": marks(maximum), "points": marks(points)},
         )
 
 
@@ -555,7 +562,7 @@ class LevelForm(forms.ModelForm):
         if low is not None and high is not None and high < low:
             self.add_error(
                 "max_points",
-                f"The band's top ({high:g}) is below its bottom ({low:g}).",
+                f"The band's top ({marks(high)}) is below its bottom ({marks(low)}).",
             )
         return cleaned
 
@@ -574,13 +581,9 @@ class LevelSelect(forms.Select):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         band = self.bands.get(str(value))
         if band:
-            option["attrs"]["data-min"] = f"{band[0]:g}"
-            option["attrs"]["data-max"] = f"{band[1]:g}"
+            option["attrs"]["data-min"] = marks(band[0])
+            option["attrs"]["data-max"] = marks(band[1])
         return option
-
-
-def _fmt(value):
-    return f"{value:g}" if value is not None else ""
 
 
 class GradeForm(forms.Form):
@@ -623,8 +626,8 @@ class GradeForm(forms.Form):
         kwargs.setdefault("prefix", f"answer-{answer.pk}")
         kwargs.setdefault("initial", self._initial())
         super().__init__(*args, **kwargs)
-        self.fields["score"].help_text = f"From 0 to {_fmt(self.question.points)}."
-        self.fields["score"].widget.attrs["max"] = _fmt(self.question.points)
+        self.fields["score"].help_text = f"From 0 to {marks(self.question.points)}."
+        self.fields["score"].widget.attrs["max"] = marks(self.question.points)
         self.fields["score"].widget.attrs["min"] = "0"
         for criterion in self.criteria:
             levels = list(criterion.levels.all())
@@ -636,7 +639,10 @@ class GradeForm(forms.Form):
                 empty_value=None,
                 choices=[("", "—")]
                 + [
-                    (level.pk, f"{level.name} ({_fmt(level.min_points)}–{_fmt(level.max_points)})")
+                    (
+                        level.pk,
+                        f"{level.name} ({marks(level.min_points)}–{marks(level.max_points)})",
+                    )
                     for level in levels
                 ],
                 widget=LevelSelect(bands, attrs={"class": "grade-level"}),
@@ -699,8 +705,8 @@ class GradeForm(forms.Form):
                 needs_reason.append(
                     (
                         f"points_{criterion.pk}",
-                        f"{criterion.name}: {_fmt(marks)} is outside the band of "
-                        f"“{level.name}” ({_fmt(level.min_points)}–{_fmt(level.max_points)}). "
+                        f"{criterion.name}: {marks(marks)} is outside the band of "
+                        f"“{level.name}” ({marks(level.min_points)}–{marks(level.max_points)}). "
                         "Choose the level that fits, or give a reason for the override.",
                     )
                 )
@@ -714,15 +720,15 @@ class GradeForm(forms.Form):
                 needs_reason.append(
                     (
                         "score",
-                        f"The levels chosen add up to {_fmt(total)}, not {_fmt(score)}. "
+                        f"The levels chosen add up to {marks(total)}, not {marks(score)}. "
                         "Give a reason for the override, or change the levels.",
                     )
                 )
         if score is not None and not 0 <= score <= points:
             self.add_error(
                 "score",
-                f"Give a score from 0 to {_fmt(points)}: this question is worth "
-                f"{_fmt(points)} points.",
+                f"Give a score from 0 to {marks(points)}: this question is worth "
+                f"{marks(points)} points.",
             )
         if needs_reason and not reason:
             for field, message in needs_reason:

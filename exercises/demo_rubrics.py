@@ -114,8 +114,7 @@ OPVL = {
                 ("Missing or generic", "No value, or only “it is a primary source”.", 0, 0),
                 (
                     "Asserted",
-                    "A value for the enquiry is stated but not drawn from the origin or "
-                    "purpose.",
+                    "A value for the enquiry is stated but not drawn from the origin or purpose.",
                     1,
                     2,
                 ),

@@ -1,9 +1,16 @@
 """Helpers for the teacher's desk (admin) tests: two teachers' classes with work in them."""
 
+import pytest
 from django.utils import timezone
 
 from exercises.models import Question, Submission
 from tests import factories
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """Factories set a password on every user: hash it cheaply in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def log_in(client, user):
@@ -30,7 +37,9 @@ def handed_in(assignment, student=None, *, answers=1, late=False, **kwargs):
     )
     questions = list(assignment.questions.order_by("order", "id"))
     while len(questions) < answers:
-        questions.append(factories.QuestionFactory(assignment=assignment, kind=Question.Kind.WRITTEN))
+        questions.append(
+            factories.QuestionFactory(assignment=assignment, kind=Question.Kind.WRITTEN)
+        )
     for question in questions[:answers]:
         factories.AnswerFactory(submission=submission, question=question)
     return submission
@@ -46,7 +55,9 @@ def desk(teacher_factory=factories.DeskTeacherFactory):
     for name in ("a", "b"):
         teacher = teacher_factory()
         classroom = class_of(teacher, name=f"Class of {name.upper()}")
-        assignment = factories.AssignmentFactory(classroom=classroom, title=f"Trials {name.upper()}")
+        assignment = factories.AssignmentFactory(
+            classroom=classroom, title=f"Trials {name.upper()}"
+        )
         submission = handed_in(assignment)
         setattr(d, f"teacher_{name}", teacher)
         setattr(d, f"class_{name}", classroom)
