@@ -841,7 +841,7 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
                 levels=[grading.LevelChoice(*chosen) for chosen in form.levels],
             )
             for form in forms
-            if form.has_changed()
+            if form.grader_changed()
         ]
         try:
             grading.save_grades(request.user, inputs)
@@ -878,10 +878,14 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
         answers = self._answers(submission)
         forms = []
         for answer in answers:
+            if answer.pk in conflicts:
+                as_saved = GradeForm(answer=answer)
+                data[as_saved.add_prefix("version")] = as_saved.initial["version"]
+                data.update(as_saved.loaded_values())
             form = GradeForm(data, answer=answer)
             if answer.pk in conflicts:
-                data[form.add_prefix("version")] = conflicts[answer.pk].version
                 form.conflict = conflicts[answer.pk]
+                form.conflict_grader = person(form.conflict.graded_by) or "Another grader"
             form.is_valid()
             forms.append(form)
         return answers, forms

@@ -594,20 +594,25 @@ class GradeForm(forms.Form):
     outside a level's band, or a score other than the levels' total, needs a reason.
     """
 
+    # Each field also carries the value the page was loaded with (show_hidden_initial), so
+    # only what this grader changed is saved, whatever others saved meanwhile.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     score = forms.DecimalField(
         required=False,
+        show_hidden_initial=True,
         max_digits=6,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.5", "class": "grade-score"}),
     )
     feedback = forms.CharField(
         required=False,
+        show_hidden_initial=True,
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     override_reason = forms.CharField(
         required=False,
+        show_hidden_initial=True,
         max_length=300,
         label="Reason for override",
         help_text="Needed when a mark is outside its level's band or the score differs "
@@ -635,6 +640,7 @@ class GradeForm(forms.Form):
             self.fields[f"level_{criterion.pk}"] = forms.TypedChoiceField(
                 label=criterion.name,
                 required=False,
+                show_hidden_initial=True,
                 coerce=int,
                 empty_value=None,
                 choices=[("", "—")]
@@ -650,6 +656,7 @@ class GradeForm(forms.Form):
             self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
                 label=f"{criterion.name}: marks",
                 required=False,
+                show_hidden_initial=True,
                 min_value=0,
                 max_digits=6,
                 decimal_places=2,
@@ -670,6 +677,21 @@ class GradeForm(forms.Form):
                 initial[f"points_{criterion.pk}"] = given.points
         return initial
 
+    def grader_changed(self):
+        """Whether the grader typed or chose anything on this answer (the version they
+        loaded says nothing about that)."""
+        return any(name != "version" for name in self.changed_data)
+
+    def loaded_values(self):
+        """{hidden initial field name: value} of the grade as it is now, so that a page
+        shown again after a conflict compares the grader's input with the other's grade."""
+        return {
+            self.add_initial_prefix(name): "" if value is None else str(value)
+            for name, field in self.fields.items()
+            if field.show_hidden_initial
+            for value in [self[name].initial]
+        }
+
     def criterion_rows(self):
         """(criterion, level field, points field, what was given) for the template."""
         return [
@@ -685,7 +707,7 @@ class GradeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         reason = cleaned.get("override_reason", "").strip()
-        points = self.question.points
+        worth = self.question.points
         chosen, needs_reason = [], []
         for criterion in self.criteria:
             level_id = cleaned.get(f"level_{criterion.pk}")
@@ -695,25 +717,25 @@ class GradeForm(forms.Form):
             if level is None:
                 self.add_error(f"level_{criterion.pk}", "Choose one of the rubric's levels.")
                 continue
-            marks = cleaned.get(f"points_{criterion.pk}")
-            if marks is None:
-                marks = level.max_points
-                cleaned[f"points_{criterion.pk}"] = marks
+            given_marks = cleaned.get(f"points_{criterion.pk}")
+            if given_marks is None:
+                given_marks = level.max_points
+                cleaned[f"points_{criterion.pk}"] = given_marks
             given = self.given.get(criterion.pk)
-            unchanged = given and given.level_id == level.pk and given.points == marks
-            if not unchanged and not level.min_points <= marks <= level.max_points:
+            unchanged = given and given.level_id == level.pk and given.points == given_marks
+            if not unchanged and not level.min_points <= given_marks <= level.max_points:
                 needs_reason.append(
                     (
                         f"points_{criterion.pk}",
-                        f"{criterion.name}: {marks(marks)} is outside the band of "
+                        f"{criterion.name}: {marks(given_marks)} is outside the band of "
                         f"“{level.name}” ({marks(level.min_points)}–{marks(level.max_points)}). "
                         "Choose the level that fits, or give a reason for the override.",
                     )
                 )
-            chosen.append((criterion, level, marks))
+            chosen.append((criterion, level, given_marks))
         score = cleaned.get("score")
         if chosen:
-            total = sum((marks for _, _, marks in chosen), Decimal(0))
+            total = sum((given_marks for _, _, given_marks in chosen), Decimal(0))
             if score is None:
                 score = cleaned["score"] = total
             elif score != total:
@@ -724,17 +746,17 @@ class GradeForm(forms.Form):
                         "Give a reason for the override, or change the levels.",
                     )
                 )
-        if score is not None and not 0 <= score <= points:
+        if score is not None and not 0 <= score <= worth:
             self.add_error(
                 "score",
-                f"Give a score from 0 to {marks(points)}: this question is worth "
-                f"{marks(points)} points.",
+                f"Give a score from 0 to {marks(worth)}: this question is worth "
+                f"{marks(worth)} points.",
             )
         if needs_reason and not reason:
             for field, message in needs_reason:
                 self.add_error(field, message)
             self.add_error("override_reason", "Give a reason for the override.")
-        cleaned["override_reason"] = reason if needs_reason else ""
+        cleaned["override_reason"] = reason
         self.levels = chosen
         return cleaned
 
