@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
 
 from . import grading
 from .admin_forms import (
@@ -180,12 +181,16 @@ class ClassroomAdmin(TeacherScopedMixin, admin.ModelAdmin):
         if db_field.name == "teachers":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
             kwargs["help_text"] = "Everyone who teaches this class sees and grades its work."
+            if not request.user.is_superuser:
+                kwargs["required"] = False
+                kwargs["help_text"] += " You stay one of them."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change and not request.user.is_superuser:
-            form.instance.teachers.add(request.user)  # a teacher's new class is theirs
+        if not request.user.is_superuser:
+            # A teacher's new class is theirs, and they cannot lock themselves out of one.
+            form.instance.teachers.add(request.user)
 
     @admin.display(description="teachers")
     def teacher_names(self, classroom):
@@ -221,6 +226,7 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
         "classroom__name",
     ]
     resource_classes = [grading.StudentResource]
+    import_formats = [CSV]
     import_form_class = StudentImportForm
     confirm_form_class = StudentConfirmImportForm
     import_template_name = "admin/exercises/enrollment/import.html"
@@ -457,6 +463,9 @@ class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
     readonly_fields = ["desk_links"]
     inlines = [AssignmentSourceInline, QuestionInline]
     actions = ["duplicate", "export_gradebook"]
+
+    def view_on_site(self, assignment):
+        return preview_url(assignment)  # the students' own page would refuse a teacher
 
     class Media:
         css = {"all": ["css/admin.css"]}

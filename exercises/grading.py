@@ -487,6 +487,18 @@ def new_password():
     return "-".join(words)
 
 
+class _PreviewedColumn(fields.Field):
+    """A column that is no attribute of the user: the import reads it itself, and the
+    preview shows what it will do with it."""
+
+    def __init__(self, preview, **kwargs):
+        super().__init__(attribute=None, **kwargs)
+        self.preview = preview
+
+    def export(self, instance, **kwargs):
+        return self.preview(instance) if instance.username else ""
+
+
 class StudentResource(resources.ModelResource):
     """Student accounts from a spreadsheet: one row per student, enrolled in a class.
 
@@ -496,8 +508,22 @@ class StudentResource(resources.ModelResource):
     classes; one bad row stops the whole import.
     """
 
-    password = fields.Field(column_name="password", attribute=None)
-    join_code = fields.Field(column_name="join_code", attribute=None)
+    password = _PreviewedColumn(
+        lambda user: (
+            "(made up on import, shown once)"
+            if getattr(user, "_generated_password", "")
+            else "(as given)"
+        ),
+        column_name="password",
+    )
+    join_code = _PreviewedColumn(
+        lambda user: (
+            f"{user._classroom.join_code} ({user._classroom})"
+            if getattr(user, "_classroom", None)
+            else ""
+        ),
+        column_name="join_code",
+    )
 
     class Meta:
         model = get_user_model()
@@ -575,17 +601,6 @@ class StudentResource(resources.ModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         Enrollment.objects.get_or_create(classroom=instance._classroom, student=instance)
-
-    def dehydrate_password(self, user):
-        if not user.username:
-            return ""
-        if getattr(user, "_generated_password", ""):
-            return "(made up on import, shown once)"
-        return "(as given)"
-
-    def dehydrate_join_code(self, user):
-        classroom = getattr(user, "_classroom", None)
-        return f"{classroom.join_code} ({classroom})" if classroom else ""
 
 
 def imported_accounts(result):

@@ -544,7 +544,7 @@ def test_submission_list_runs_a_fixed_number_of_queries(
     as_teacher, teacher, size, django_assert_max_num_queries
 ):
     filled_assignment(teacher, size)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = as_teacher.get(reverse("admin:exercises_submission_changelist"))
     assert response.status_code == 200
 
@@ -554,7 +554,7 @@ def test_grading_page_runs_a_fixed_number_of_queries(
     as_teacher, teacher, size, django_assert_max_num_queries
 ):
     _, submission = filled_assignment(teacher, size)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = as_teacher.get(page_url(submission))
     assert response.status_code == 200
     assert response.content.decode().count("desk-answer-body") == size

@@ -242,3 +242,23 @@ def test_teachers_group_alone_lets_a_teacher_build_and_grade(client, d):
     )
     assert response.status_code == 302
     assert Grade.objects.get(answer=answer).score == 4
+
+
+def test_a_teachers_new_class_is_theirs(as_a, d):
+    response = as_a.post(
+        reverse("admin:exercises_classroom_add"),
+        {
+            "name": "Year 13 History",
+            "enrollments-TOTAL_FORMS": 0,
+            "enrollments-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    page = as_a.get(reverse("admin:exercises_classroom_changelist")).content.decode()
+    assert "Year 13 History" in page
+
+
+@pytest.mark.parametrize("column", range(1, 11))
+def test_submission_list_sorts_by_every_column(as_a, column):
+    url = reverse("admin:exercises_submission_changelist")
+    assert as_a.get(f"{url}?o={column}").status_code == 200
