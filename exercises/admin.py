@@ -711,6 +711,7 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     search_fields = ["student__username", "student__first_name", "student__last_name"]
     ordering = ["-submitted_at", "-pk"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # counts per filter choice: too dear on a big table
     paginator = LargeTablePaginator
     list_per_page = 50
     actions = [
@@ -734,7 +735,7 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     def student_name(self, submission):
         return person(submission.student)
 
-    @admin.display(description="automatic score", ordering="auto_total")
+    @admin.display(description="auto", ordering="auto_total")
     def auto_score(self, submission):
         return _points(submission.auto_total)
 
@@ -746,7 +747,7 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     def graded(self, submission):
         return submission.is_graded
 
-    @admin.display(description="graded by", ordering="last_grader_username")
+    @admin.display(description="by", ordering="last_grader_username")
     def graded_by(self, submission):
         return (submission.last_grader_name or "").strip() or submission.last_grader_username or ""
 

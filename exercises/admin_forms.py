@@ -756,7 +756,11 @@ class GradeForm(forms.Form):
             for field, message in needs_reason:
                 self.add_error(field, message)
             self.add_error("override_reason", "Give a reason for the override.")
-        cleaned["override_reason"] = reason
+        # Without a rubric there is nothing to override: the field is not shown, and a
+        # reason given before (under a rubric since removed) is kept.
+        cleaned["override_reason"] = (
+            reason if self.criteria else self.initial.get("override_reason") or ""
+        )
         self.levels = chosen
         return cleaned
 
