@@ -511,15 +511,15 @@ class StudentResource(resources.ModelResource):
     password = _PreviewedColumn(
         lambda user: (
             "(made up on import, shown once)"
-            if getattr(user, "_generated_password", "")
+            if getattr(user, "made_up_password", "")
             else "(as given)"
         ),
         column_name="password",
     )
     join_code = _PreviewedColumn(
         lambda user: (
-            f"{user._classroom.join_code} ({user._classroom})"
-            if getattr(user, "_classroom", None)
+            f"{user.enrol_in.join_code} ({user.enrol_in})"
+            if getattr(user, "enrol_in", None)
             else ""
         ),
         column_name="join_code",
@@ -533,6 +533,7 @@ class StudentResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = False
         store_instance = True
+        skip_html_diff = True  # the preview shows the rows itself, without inline styles
 
     def __init__(self, teacher=None, classroom=None, **kwargs):
         super().__init__(**kwargs)
@@ -580,11 +581,11 @@ class StudentResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         try:
-            instance._classroom = self._classroom_for(row)
+            instance.enrol_in = self._classroom_for(row)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         password = row.get("password", "")
-        instance._generated_password = ""
+        instance.made_up_password = ""
         if password:
             try:
                 password_validation.validate_password(password, instance)
@@ -592,7 +593,7 @@ class StudentResource(resources.ModelResource):
                 errors.setdefault("password", []).extend(error.messages)
         else:
             password = new_password()
-            instance._generated_password = password
+            instance.made_up_password = password
         instance.set_password(password)
         instance.is_staff = False
         instance.is_superuser = False
@@ -600,13 +601,13 @@ class StudentResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def after_save_instance(self, instance, row, **kwargs):
-        Enrollment.objects.get_or_create(classroom=instance._classroom, student=instance)
+        Enrollment.objects.get_or_create(classroom=instance.enrol_in, student=instance)
 
 
 def imported_accounts(result):
     """[(user, class, password made up or "")] of a finished import, for the result page."""
     return [
-        (row.instance, row.instance._classroom, row.instance._generated_password)
+        (row.instance, row.instance.enrol_in, row.instance.made_up_password)
         for row in result.rows
-        if row.instance is not None and hasattr(row.instance, "_classroom")
+        if row.instance is not None and hasattr(row.instance, "enrol_in")
     ]
