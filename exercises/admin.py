@@ -656,6 +656,22 @@ class QuestionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_sources()
+        question = form.instance
+        if change and question.key != form.key_before and question.rules.objective:
+            scored = question.answers.filter(auto_score__isnull=False).count()
+            if scored:
+                url = reverse("admin:exercises_submission_changelist")
+                messages.warning(
+                    request,
+                    format_html(
+                        "The key changed: {} answers were scored with the old one. Choose "
+                        '<a href="{}?assignment__id__exact={}">the submissions</a> and run '
+                        "“Score the objective questions automatically” to rescore them.",
+                        scored,
+                        url,
+                        question.assignment_id,
+                    ),
+                )
 
     def response_post_save_change(self, request, obj):
         return redirect("admin:exercises_assignment_change", obj.assignment_id)

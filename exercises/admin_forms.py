@@ -297,6 +297,7 @@ class QuestionForm(forms.ModelForm):
         sources_field.widget.choices = sources_field.choices
         self.fields["kind"].widget.attrs["class"] = "question-kind"
         question = self.instance
+        self.key_before = question.key
         if question.pk:
             self.sources_before = [link.source for link in question.question_sources.all()]
             self.initial.update(self._initial_plain_fields(question, self.sources_before))

@@ -368,3 +368,17 @@ def test_duplicate_copies_questions_and_sources_as_a_draft(as_teacher, assignmen
     assert copied.key == {"correct": ["1"]}
     assert list(copied.sources.all()) == [source]
     assert not copy.submissions.exists()
+
+
+def test_changing_a_key_after_scoring_tells_the_teacher_to_rescore(as_teacher, assignment):
+    question = factories.QuestionFactory(
+        assignment=assignment,
+        kind="choice",
+        settings={"options": [{"id": "1", "text": "Exile"}, {"id": "2", "text": "Dock"}]},
+        key={"correct": ["2"]},
+    )
+    factories.AnswerFactory(question=question, submission__assignment=assignment, auto_score=2)
+    data = question_data(assignment, "choice", options="* Exile\nDock")
+    url = reverse("admin:exercises_question_change", args=[question.pk])
+    response = as_teacher.post(url, data, follow=True)
+    assert "1 answers were scored with the old one" in response.content.decode()
