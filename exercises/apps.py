@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save, pre_save
 
 
 class ExercisesConfig(AppConfig):
     name = "exercises"
     verbose_name = "Classes and exercises"
+
+    def ready(self):
+        from sources.models import Source
+
+        from .services import reanchor_after_correction, remember_source_text
+
+        # Highlight answers are character ranges of a source's text: when staff correct
+        # the text, the ranges are moved to the same words (or flagged as lost).
+        pre_save.connect(remember_source_text, sender=Source, dispatch_uid="reanchor-pre")
+        post_save.connect(reanchor_after_correction, sender=Source, dispatch_uid="reanchor-post")

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from import_export import fields, resources
 
+from . import services
 from .kinds import KINDS
 from .models import (
     Answer,
@@ -172,13 +173,13 @@ def withdraw_release(submissions):
 def return_for_revision(submissions):
     """Give submitted work back to the students: editable again until they resubmit.
 
-    Grades already given are kept. Returns the number of submissions returned.
+    The student pages' own rule (`services.reopen`) does it, one submission at a time, so
+    the desk and the student side agree on what "returned" means. Grades already given are
+    kept. Returns the number of submissions returned.
     """
-    return (
-        _selected(submissions)
-        .filter(status=Submission.Status.SUBMITTED)
-        .update(status=Submission.Status.RETURNED, submitted_at=None)
-    )
+    with transaction.atomic():
+        chosen = _selected(submissions).filter(status=Submission.Status.SUBMITTED)
+        return sum(1 for submission in chosen if services.reopen(submission))
 
 
 # Grading ---------------------------------------------------------------------------------

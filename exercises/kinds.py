@@ -98,6 +98,34 @@ def merge_ranges(ranges):
     return merged
 
 
+def unmark_range(ranges, start, end):
+    """The ranges with the characters from start to end no longer marked."""
+    kept = []
+    for range_start, range_end in merge_ranges(ranges):
+        if range_end <= start or range_start >= end:
+            kept.append({"start": range_start, "end": range_end})
+            continue
+        if range_start < start:
+            kept.append({"start": range_start, "end": start})
+        if range_end > end:
+            kept.append({"start": end, "end": range_end})
+    return kept
+
+
+def covers(ranges, start, end):
+    """Whether every character from start to end is marked."""
+    return any(s <= start and end <= e for s, e in merge_ranges(ranges))
+
+
+def toggle_range(ranges, start, end):
+    """Mark start–end, or unmark it if it is already wholly marked (a sentence toggle)."""
+    if covers(ranges, start, end):
+        return unmark_range(ranges, start, end)
+    return [
+        {"start": s, "end": e} for s, e in merge_ranges([*ranges, {"start": start, "end": end}])
+    ]
+
+
 def clean_ranges(ranges, text, label="A marked passage"):
     """Validate character ranges of `text` and attach the quoted words to each.
 
@@ -229,7 +257,7 @@ class QuestionKind:
     def is_answered(self, response):
         return any(str(value).strip() for value in (response or {}).values() if value)
 
-    def incomplete_reason(self, response, settings):
+    def incomplete_reason(self, response, settings, sources=None):
         """Why a saved response is not yet a full answer (listed before submitting)."""
         if not self.is_answered(response):
             return "not answered"
@@ -297,7 +325,7 @@ class Rating(QuestionKind):
             response.get("rating") is not None or bool(response.get("justification", "").strip())
         )
 
-    def incomplete_reason(self, response, settings):
+    def incomplete_reason(self, response, settings, sources=None):
         if not self.is_answered(response):
             return "not answered"
         if response.get("rating") is None:
@@ -344,7 +372,7 @@ class Comparison(QuestionKind):
             response.get("choice") is not None or bool(response.get("justification", "").strip())
         )
 
-    def incomplete_reason(self, response, settings):
+    def incomplete_reason(self, response, settings, sources=None):
         if not self.is_answered(response):
             return "not answered"
         if response.get("choice") is None:
@@ -368,7 +396,7 @@ class OPVL(QuestionKind):
         settings = _mapping(settings, "The settings")
         return {"enquiry": clean_text(settings.get("enquiry"), "The enquiry")}
 
-    def incomplete_reason(self, response, settings):
+    def incomplete_reason(self, response, settings, sources=None):
         missing = [
             label.lower()
             for field, label in self.text_fields.items()
@@ -444,7 +472,7 @@ class Matrix(QuestionKind):
                 raise ValidationError("A verdict names a source that is not in this question.")
             if verdict in (None, ""):
                 continue
-            if verdict not in VERDICTS:
+            if not isinstance(verdict, str) or verdict not in VERDICTS:
                 raise ValidationError(
                     f"For {labels[source_id]}, choose supports, challenges or says nothing."
                 )
@@ -474,9 +502,13 @@ class Matrix(QuestionKind):
     def is_answered(self, response):
         return bool((response or {}).get("verdicts"))
 
-    def incomplete_reason(self, response, settings):
+    def incomplete_reason(self, response, settings, sources=None):
         if not self.is_answered(response):
             return "not answered"
+        given = response.get("verdicts") or {}
+        missing = [_source_label(s) for s in sources or () if str(s.pk) not in given]
+        if missing:
+            return "no verdict for " + ", ".join(missing)
         return None
 
 
@@ -573,7 +605,7 @@ class Written(QuestionKind):
             raise ValidationError("The length must be short or extended.")
         return {"length": length, "min_length": _clean_min_length(settings, "min_length")}
 
-    def incomplete_reason(self, response, settings):
+    def incomplete_reason(self, response, settings, sources=None):
         if not self.is_answered(response):
             return "not answered"
         return _min_length_reason((response or {}).get("text"), settings, "the answer")

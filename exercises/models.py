@@ -407,3 +407,37 @@ class CriterionGrade(models.Model):
 
     def __str__(self):
         return f"{self.criterion_name}: {self.level_name} ({self.points})"
+
+
+FEATURED_PER_QUESTION = 3
+
+
+class FeaturedAnswer(models.Model):
+    """An answer the teacher picked to show the class in the follow-up discussion.
+
+    At most three per question (order 0, 1, 2: shown as "Student A", "B", "C"), kept by
+    the database as well as the form. The student's name is never shown with it.
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="featured_answers"
+    )
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "answer"], name="featured_answer_once"),
+            models.UniqueConstraint(fields=["question", "order"], name="featured_answer_place"),
+            models.CheckConstraint(
+                condition=Q(order__lt=FEATURED_PER_QUESTION), name="featured_answer_at_most_three"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Student {self.letter} on question {self.question_id}"
+
+    @property
+    def letter(self):
+        return "ABC"[self.order]

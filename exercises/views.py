@@ -1,16 +1,535 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""The student's side: join a class, see assignments, answer, save, submit, read the mark.
 
-from .models import Assignment
+Every object is looked up through the student's own querysets (`for_student`,
+`visible_to`), so a student who is not enrolled gets a 404 and learns nothing. Nothing
+from the answer key, a model answer, a mark or feedback reaches a page or a JSON answer
+before the teacher releases the grade: templates only read them through `QuestionOnPage`,
+which hands them out only when released.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string, select_template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from . import kinds, services
+from .forms import JoinClassForm, answer_form, source_label
+from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
+
+SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
+LOGGED_OUT = (
+    "Not saved: you have been logged out. Log in again in a new tab, then come back here; "
+    "your text is kept on this page."
+)
+
+
+def saved_label(moment):
+    """ "Saved at 12:03" today, "Saved on 3 May at 12:03" otherwise (local time)."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"Saved at {local:%H:%M}"
+    return f"Saved on {date_format(local, 'j F')} at {local:%H:%M}"
+
+
+def _open_assignments(user):
+    """What a student may open now: published, of their classes, and already open."""
+    return (
+        Assignment.objects.for_student(user)
+        .filter(opens_at__lte=timezone.now())
+        .select_related("classroom")
+    )
+
+
+# Read models for the pages ---------------------------------------------------------------
+
+
+@dataclass
+class QuestionOnPage:
+    """One question as the student sees it: their answer, a form if they may still change
+    it, and (only once released) their mark, feedback and the key."""
+
+    number: int
+    question: Question
+    sources: list
+    answer: Answer | None = None
+    form: object = None
+    released: bool = False
+    show_key: bool = False
+
+    @property
+    def pk(self):
+        return self.question.pk
+
+    @property
+    def kind(self):
+        return self.question.kind
+
+    @property
+    def settings(self):
+        return self.question.settings or {}
+
+    @property
+    def response(self):
+        return (self.answer.response if self.answer else None) or {}
+
+    @property
+    def revision(self):
+        return self.answer.revision if self.answer else 0
+
+    @property
+    def saved_label(self):
+        if self.answer and self.answer.revision:
+            return saved_label(self.answer.saved_at)
+        return ""
+
+    @property
+    def input_template(self):
+        return f"exercises/questions/{self.kind}.html"
+
+    @property
+    def answer_template(self):
+        return f"exercises/answers/{self.kind}.html"
+
+    @property
+    def is_answered(self):
+        return self.question.rules.is_answered(self.response)
+
+    @property
+    def incomplete(self):
+        return self.question.rules.incomplete_reason(self.response, self.settings, self.sources)
+
+    @property
+    def lost(self):
+        return self.response.get("lost") or []
+
+    # Kind-specific views of the answer --------------------------------------------------
+
+    @property
+    def highlight_source(self):
+        return self.sources[0] if self.sources else None
+
+    @property
+    def ranges(self):
+        source = self.highlight_source
+        length = len(source.text) if source else 0
+        return [
+            r
+            for r in self.response.get("ranges") or []
+            if 0 <= r.get("start", -1) < r.get("end", -1) <= length
+        ]
+
+    @property
+    def rating_labels(self):
+        return self.settings.get("labels") or kinds.DEFAULT_RATING_LABELS
+
+    def _rating_text(self, rating):
+        if rating is None:
+            return ""
+        return f"{rating} – {self.rating_labels[rating - 1]}"
+
+    @property
+    def rating_text(self):
+        return self._rating_text(self.response.get("rating"))
+
+    @property
+    def chosen_source(self):
+        return self._source_named(self.response.get("choice"))
+
+    def _source_named(self, source_id):
+        for source in self.sources:
+            if str(source.pk) == str(source_id):
+                return source_label(source)
+        return ""
+
+    @property
+    def opvl_fields(self):
+        return [
+            (label, self.response.get(name, "")) for name, label in kinds.OPVL.text_fields.items()
+        ]
+
+    @property
+    def matrix_rows(self):
+        given = self.response.get("verdicts") or {}
+        expected = self.key.get("verdicts") or {}
+        return [
+            {
+                "source": source_label(source),
+                "given": kinds.VERDICTS.get(given.get(str(source.pk)), "No verdict"),
+                "expected": kinds.VERDICTS.get(expected.get(str(source.pk)), ""),
+                "right": given.get(str(source.pk)) == expected.get(str(source.pk)),
+            }
+            for source in self.sources
+        ]
+
+    @property
+    def choice_options(self):
+        selected = self.response.get("selected") or []
+        correct = self.key.get("correct") or []
+        return [
+            {"text": o["text"], "chosen": o["id"] in selected, "correct": o["id"] in correct}
+            for o in self.settings.get("options", [])
+        ]
+
+    # Released only ----------------------------------------------------------------------
+
+    @property
+    def key(self):
+        return (self.question.key or {}) if self.show_key else {}
+
+    @property
+    def key_ranges(self):
+        return self.key.get("ranges") or []
+
+    @property
+    def expected_rating(self):
+        return self._rating_text(self.key.get("rating"))
+
+    @property
+    def expected_source(self):
+        return self._source_named(self.key.get("choice"))
+
+    @property
+    def model_answer(self):
+        return self.question.model_answer if self.show_key else ""
+
+    @property
+    def grade(self):
+        if not (self.released and self.answer):
+            return None
+        try:
+            return self.answer.grade
+        except Grade.DoesNotExist:
+            return None
+
+    @property
+    def score(self):
+        if not (self.released and self.answer):
+            return None
+        grade = self.grade
+        if grade is not None and grade.score is not None:
+            return grade.score
+        return self.answer.auto_score
+
+    @property
+    def feedback(self):
+        return self.grade.feedback if self.grade else ""
+
+    @property
+    def criterion_grades(self):
+        return list(self.grade.criterion_grades.all()) if self.grade else []
+
+
+class AssignmentPage:
+    """Everything the assignment page shows, in a fixed number of queries."""
+
+    def __init__(self, assignment, submission=None, *, preview=False):
+        self.assignment = assignment
+        self.submission = submission
+        self.preview = preview
+        self.editable = preview or submission.is_editable
+        self.released = bool(submission and submission.is_released)
+        # Work returned for revision shows its feedback but not the key: the student is
+        # about to answer again.
+        self.show_key = self.released and not self.editable
+        with_source = QuestionSource.objects.select_related("source__author", "source__unit")
+        questions = assignment.questions.prefetch_related(
+            Prefetch("question_sources", queryset=with_source)
+        )
+        answers = {}
+        if submission is not None:
+            answer_rows = submission.answers.select_related("grade")
+            if self.released:
+                answer_rows = answer_rows.prefetch_related("grade__criterion_grades")
+            answers = {answer.question_id: answer for answer in answer_rows}
+        self.questions = []
+        for number, question in enumerate(questions, start=1):
+            sources = [qs.source for qs in question.question_sources.all()]
+            q = QuestionOnPage(
+                number,
+                question,
+                sources,
+                answers.get(question.pk),
+                released=self.released,
+                show_key=self.show_key,
+            )
+            if self.editable:
+                q.form = answer_form(question, sources, response=q.response, revision=q.revision)
+                if preview:
+                    q.form.disable()
+            self.questions.append(q)
+        self.sources = self._reading_list(with_source, assignment)
+
+    def _reading_list(self, with_source, assignment):
+        # The assignment's sources in order, then any a question uses that it forgot.
+        sources = [
+            row.source
+            for row in assignment.assignment_sources.select_related(
+                "source__author", "source__unit"
+            )
+        ]
+        seen = {source.pk for source in sources}
+        for q in self.questions:
+            for source in q.sources:
+                if source.pk not in seen:
+                    sources.append(source)
+                    seen.add(source.pk)
+        return sources
+
+    @property
+    def total_points(self):
+        return sum((q.question.points for q in self.questions), 0)
+
+    @property
+    def total_score(self):
+        if not self.released:
+            return None
+        return sum((q.score or 0 for q in self.questions), 0)
+
+    @property
+    def incomplete(self):
+        return [q for q in self.questions if q.incomplete]
+
+    @property
+    def past_due(self):
+        return self.assignment.is_late()
+
+    @property
+    def late_refused(self):
+        return (
+            self.past_due
+            and not self.assignment.accepts_late
+            and self.submission is not None
+            and self.submission.status == Submission.Status.IN_PROGRESS
+        )
+
+    @property
+    def lost_passages(self):
+        return sum(len(q.lost) for q in self.questions)
+
+
+def _page_context(page):
+    return {
+        "assignment": page.assignment,
+        "submission": page.submission,
+        "page": page,
+        "source_text_template": select_template(SOURCE_TEXT_TEMPLATES),
+    }
+
+
+# Views ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    assignment: Assignment
+    submission: Submission | None
+    now: object
+
+    @property
+    def is_open(self):
+        return self.assignment.opens_at <= self.now
+
+    @property
+    def status(self):
+        """(label, Bootstrap colour) of where the student is with this assignment."""
+        submission = self.submission
+        if not self.is_open:
+            return "Opens " + date_format(
+                timezone.localtime(self.assignment.opens_at), "j F, H:i"
+            ), "secondary"
+        if submission is None:
+            return "Not started", "light"
+        if submission.status == Submission.Status.RETURNED:
+            return "Returned for revision", "warning"
+        if submission.status == Submission.Status.SUBMITTED:
+            return ("Submitted late", "danger") if submission.late else ("Submitted", "success")
+        return "In progress", "info"
+
+    @property
+    def overdue(self):
+        submitted = self.submission and self.submission.status == Submission.Status.SUBMITTED
+        return not submitted and self.assignment.is_late(self.now)
+
+    @property
+    def released(self):
+        return bool(self.submission and self.submission.is_released)
 
 
 @login_required
 def dashboard(request):
-    assignments = Assignment.objects.for_student(request.user).select_related("classroom")
-    return render(request, "exercises/dashboard.html", {"assignments": assignments})
+    now = timezone.now()
+    assignments = list(
+        Assignment.objects.for_student(request.user)
+        .select_related("classroom")
+        .annotate(total_points=Sum("questions__points"))
+        .order_by(F("due_at").asc(nulls_last=True), "opens_at", "title")
+    )
+    score = (
+        Answer.objects.filter(submission=OuterRef("pk"))
+        .values("submission")
+        .annotate(total=Sum(Coalesce("grade__score", "auto_score")))
+        .values("total")
+    )
+    submissions = {
+        s.assignment_id: s
+        for s in Submission.objects.visible_to(request.user)
+        .filter(student=request.user, assignment__in=[a.pk for a in assignments])
+        .annotate(score=Subquery(score, output_field=DecimalField()))
+    }
+    rows = [DashboardRow(a, submissions.get(a.pk), now) for a in assignments]
+    return render(request, "exercises/dashboard.html", {"rows": rows})
+
+
+@login_required
+def join_class(request):
+    form = JoinClassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        classroom = form.classroom
+        try:
+            with transaction.atomic():
+                _, created = Enrollment.objects.get_or_create(
+                    classroom=classroom, student=request.user
+                )
+        except IntegrityError:  # the same form sent twice at once
+            created = False
+        if created:
+            messages.success(request, f"You have joined {classroom}.")
+        else:
+            messages.info(request, f"You are already in {classroom}.")
+        return redirect("exercises:dashboard")
+    return render(request, "exercises/join.html", {"form": form})
 
 
 @login_required
 def assignment(request, pk):
-    assignment = get_object_or_404(Assignment.objects.for_student(request.user), pk=pk)
-    return render(request, "exercises/assignment.html", {"assignment": assignment})
+    assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
+    submission, _ = services.open_submission(assignment, request.user)
+    if submission.is_released and not submission.release_seen:
+        Submission.objects.filter(pk=submission.pk).update(release_seen=True)
+    page = AssignmentPage(assignment, submission)
+    return render(request, "exercises/assignment.html", _page_context(page))
+
+
+@login_required
+def assignment_preview(request, pk):
+    """The assignment as a student sees it, for its teachers: nothing is created or saved."""
+    assignment = get_object_or_404(
+        Assignment.objects.for_teacher(request.user).select_related("classroom").distinct(),
+        pk=pk,
+    )
+    page = AssignmentPage(assignment, preview=True)
+    return render(request, "exercises/assignment.html", _page_context(page))
+
+
+def _wants_json(request):
+    return request.headers.get("Accept", "").split(",")[0].strip() == "application/json"
+
+
+@require_POST
+def save_answer(request, pk, question_pk):
+    """Save one answer: from autosave (JSON) or from the plain Save button (redirect)."""
+    wants_json = _wants_json(request)
+    if not request.user.is_authenticated:
+        if wants_json:
+            return JsonResponse({"ok": False, "error": LOGGED_OUT}, status=403)
+        return redirect_to_login(request.get_full_path())
+    assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
+    question = get_object_or_404(assignment.questions.all(), pk=question_pk)
+    sources = [qs.source for qs in question.question_sources.select_related("source__author")]
+    submission, _ = services.open_submission(assignment, request.user)
+    form = answer_form(question, sources, request.POST)
+    if not form.is_valid():
+        return _save_refused(request, wants_json, form, form.error_message, status=400)
+    try:
+        answer = services.save_answer(
+            submission, question, form.response, form.cleaned_data["revision"]
+        )
+    except services.StaleAnswer as refusal:
+        return _save_refused(
+            request, wants_json, form, refusal.message, status=409, current=refusal.current
+        )
+    except services.SubmissionClosed as refusal:
+        return _save_refused(request, wants_json, form, refusal.message, status=409, closed=True)
+    status = saved_label(answer.saved_at)
+    if not wants_json:
+        return redirect(f"{assignment.get_absolute_url()}#question-{question.pk}")
+    q = QuestionOnPage(0, question, sources, answer)
+    return JsonResponse(
+        {
+            "ok": True,
+            "revision": answer.revision,
+            "saved_at": answer.saved_at.isoformat(),
+            "status": status,
+            "incomplete": q.incomplete,
+            "ranges": answer.response.get("ranges"),
+        }
+    )
+
+
+def _save_refused(request, wants_json, form, message, *, status, current=None, closed=False):
+    question, sources = form.question, form.sources
+    saved = None
+    if current is not None:
+        saved = QuestionOnPage(0, question, sources, current)
+    if wants_json:
+        data = {"ok": False, "error": message, "conflict": current is not None, "closed": closed}
+        if saved is not None:
+            data["revision"] = current.revision
+            data["saved_status"] = saved_label(current.saved_at)
+            data["saved_html"] = render_to_string(saved.answer_template, {"q": saved}, request)
+        return JsonResponse(data, status=status)
+    # Without JavaScript: a page that keeps what the student sent, in a form they can
+    # correct and send again (for a conflict, knowingly over the newer version).
+    data = request.POST.copy()
+    if current is not None:
+        data["revision"] = str(current.revision)
+    retry = answer_form(question, sources, data)
+    retry.is_valid()
+    if closed:
+        retry.disable()
+    sent = getattr(retry, "response", None)
+    q = QuestionOnPage(0, question, sources, Answer(response=sent) if sent else None, form=retry)
+    context = {
+        "assignment": question.assignment,
+        "message": message,
+        "q": q,
+        "saved": saved,
+        "closed": closed,
+        "conflict": current is not None,
+    }
+    return render(request, "exercises/answer_problem.html", context, status=status)
+
+
+@login_required
+def submit(request, pk):
+    """GET: what is unanswered or incomplete, then the final Submit. POST: hand it in."""
+    assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
+    submission, _ = services.open_submission(assignment, request.user)
+    if request.method == "POST":
+        try:
+            services.submit(submission)
+        except services.AlreadySubmitted as refusal:
+            messages.info(request, refusal.message)
+            return redirect(assignment)
+        except services.LateWorkRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("exercises:submit", pk=assignment.pk)
+        when = timezone.localtime(submission.submitted_at)
+        note = " It was after the due date, so it is marked late." if submission.late else ""
+        messages.success(request, f"Submitted at {when:%H:%M}.{note} Your answers are now final.")
+        return redirect(assignment)
+    if not submission.is_editable:
+        messages.info(request, services.AlreadySubmitted.message)
+        return redirect(assignment)
+    page = AssignmentPage(assignment, submission)
+    return render(request, "exercises/submit_confirm.html", _page_context(page))

@@ -6,6 +6,7 @@ when asked for, and a development secret key that production refuses to start wi
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,10 +39,10 @@ def envlist(name, default):
 
 DEBUG = envbool("DEBUG", "false")
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = os.getenv("SECRET_KEY", _DEV_SECRET_KEY)
-if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG and envbool("REQUIRE_SECRET_KEY", "false"):
-    raise ImproperlyConfigured("Set SECRET_KEY in production.")
+# Public, so worthless as a secret: purgeclass/wsgi.py refuses to serve pages with it unless
+# DEBUG is on. manage.py commands and the tests accept it, so migrations run anywhere.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = os.getenv("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -155,15 +156,61 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
 if envbool("BEHIND_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_SSL_REDIRECT:
+        # The operator says the proxy redirects to HTTPS: `check --deploy` need not warn.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 SESSION_COOKIE_SECURE = not DEBUG and envbool("SECURE_COOKIES", "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie stays readable by script (Django's default) so htmx requests can send it;
+# making it HTTP-only would add nothing, as the token is in every form's HTML anyway.
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only the app's own static scripts and styles, so an
+# injected <script> or onclick= in a student's answer could not run. Templates therefore
+# carry no inline scripts, event handlers or style="" attributes (tests/test_security.py).
+# Bootstrap's icons are data: URIs in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords, that username
+# is locked for AXES_COOLOFF_TIME, from that IP address only. A whole school usually shares
+# one public (NAT) address, so locking the address would lock out every class in the
+# building because one student mistyped; locking the pair stops guessing at one account.
+# Behind a proxy REMOTE_ADDR is the proxy's, so the lock is in effect per username; that is
+# safer than trusting a client-supplied X-Forwarded-For. Teachers unlock a student by
+# deleting the student's "access attempts" in the admin (or `manage.py axes_reset_username`).
+AXES_ENABLED = envbool("AXES_ENABLED", "true")
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Students are mostly minors: keep no trail of successful logins, only of failed ones.
+AXES_DISABLE_ACCESS_LOG = True
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Added here rather than in the lists above so the security setup reads in one place.
+# AxesMiddleware must come last: it turns a refused login into the lockout page.
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
 
 # A student's answer is at most 10,000 characters per field; a highlight answer carries
 # its quotes too. Keep the request ceiling well above that but bounded.

@@ -1,16 +1,223 @@
-"""Sources in the teacher's desk (minimal: the sources branch owns the full version).
+"""The source library in the teacher's desk: units, sources, authors, and pack import."""
 
-Registered here so that questions and assignments can pick sources by autocomplete.
-"""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from django.contrib import admin
+from .forms import PackConfirmForm, PackUploadForm
+from .models import Author, Source, Unit
+from .packs import PackError
+from .services import import_pack, plan_import
 
-from .models import Source
+IMPORT_PERMISSION = "sources.add_source"
+
+
+class DecadeListFilter(admin.SimpleListFilter):
+    """Sources by the decade of their date: the 1930s, the 1950s, ... or undated."""
+
+    title = "decade"
+    parameter_name = "decade"
+    UNDATED = "undated"
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .filter(year__isnull=False)
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        decades = sorted({year - year % 10 for year in years})
+        return [(str(decade), f"{decade}s") for decade in decades] + [(self.UNDATED, "Undated")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.UNDATED:
+            return queryset.filter(year__isnull=True)
+        if value and value.isdigit():
+            decade = int(value)
+            return queryset.filter(year__gte=decade, year__lt=decade + 10)
+        return queryset
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "source_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        # Meta.ordering is dropped from GROUP BY queries: order explicitly.
+        queryset = super().get_queryset(request).annotate(source_count=Count("sources"))
+        return queryset.order_by("name")
+
+    @admin.display(description="sources", ordering="source_count")
+    def source_count(self, author):
+        return author.source_count
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["number", "author", "title", "unit"]
+    list_display = ["number", "author", "title", "date", "unit"]
+    list_display_links = ["number", "title"]
+    list_filter = ["unit", DecadeListFilter]
     list_select_related = ["unit", "author"]
-    search_fields = ["number", "title", "author__name", "text"]
+    search_fields = ["author__name", "title", "text"]
+    autocomplete_fields = ["author"]
     ordering = ["unit", "number"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["unit", "number", "header"]}),
+        (
+            "Provenance (shown on the source's card)",
+            {
+                "fields": [
+                    "author",
+                    "title",
+                    ("year", "month", "day"),
+                    "date_printed",
+                    "context_note",
+                ]
+            },
+        ),
+        (
+            "Text",
+            {
+                "fields": ["text", "updated_at"],
+                "description": "Paragraphs are separated by a blank line. Highlight answers "
+                "point into this text, so keep corrections small.",
+            },
+        ),
+    ]
+
+    @admin.display(description="date", ordering="year")
+    def date(self, source):
+        return source.date_display
+
+
+class SourceInline(admin.TabularInline):
+    """The unit's sources at a glance; each is edited on its own page."""
+
+    model = Source
+    fields = ["number", "author", "title", "date"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="date")
+    def date(self, source):
+        return source.date_display
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "source_count", "updated_at"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SourceInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(source_count=Count("sources"))
+        return queryset.order_by("title")
+
+    @admin.display(description="sources", ordering="source_count")
+    def source_count(self, unit):
+        url = reverse("admin:sources_source_changelist") + f"?unit__id__exact={unit.pk}"
+        return format_html('<a href="{}">{}</a>', url, unit.source_count)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_pack_view),
+                name="sources_unit_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_pack": request.user.has_perm(IMPORT_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_pack_view(self, request):
+        """Upload a pack, preview what it would do (nothing saved), then confirm."""
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        upload_form = PackUploadForm()
+        status = 200
+
+        if request.method == "POST" and "payload" in request.POST:
+            confirm_form = PackConfirmForm(request.POST, user=request.user)
+            if confirm_form.is_valid():
+                payload = confirm_form.cleaned_data["payload"]
+                try:
+                    result = import_pack(payload["text"], payload.get("slug") or None)
+                except PackError as error:
+                    context["error"] = str(error)
+                    status = 400
+                else:
+                    messages.success(request, f"Imported {result.summary()}")
+                    return redirect("admin:sources_unit_change", result.unit.pk)
+            else:
+                context["error"] = " ".join(confirm_form.errors["payload"])
+                status = 400
+        elif request.method == "POST":
+            upload_form = PackUploadForm(request.POST, request.FILES)
+            if upload_form.is_valid():
+                try:
+                    plan = plan_import(
+                        upload_form.cleaned_data["pack"], upload_form.cleaned_data["slug"] or None
+                    )
+                except PackError as error:
+                    upload_form.add_error("pack", str(error))
+                else:
+                    context["plan"] = plan
+                    context["rows"] = _preview_rows(plan)
+                    context["confirm_form"] = PackConfirmForm(
+                        initial={"payload": upload_form.signed_payload(request.user)},
+                        user=request.user,
+                    )
+            if not upload_form.is_valid():
+                status = 400
+
+        context.update(title="Import a source pack", upload_form=upload_form)
+        return TemplateResponse(
+            request, "admin/sources/unit/import_pack.html", context, status=status
+        )
+
+
+def _preview_rows(plan):
+    labels = {"create": "new", "update": "update", "unchanged": "unchanged"}
+    rows = []
+    for planned in plan.sources:
+        header = planned.parsed.header
+        rows.append(
+            {
+                "number": planned.number,
+                "author": header.author,
+                "new_author": header.author in plan.new_authors,
+                "title": header.title,
+                "author_description": header.author_description,
+                "date": header.date.display,
+                "date_printed": header.date.printed,
+                "context_note": Truncator(header.context_note).chars(90),
+                "action": labels[planned.action],
+                "changes": ", ".join(planned.changes),
+            }
+        )
+    return rows

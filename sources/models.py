@@ -1,10 +1,16 @@
 """The source library: units of study, their numbered primary sources, and who wrote them."""
 
 import calendar
+import re
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+VERSE_LINE_MAX = 70  # longest line still read as a line of verse rather than prose
 
 
 class Unit(models.Model):
@@ -27,6 +33,10 @@ class Unit(models.Model):
     def get_absolute_url(self):
         return reverse("sources:unit_detail", args=[self.slug])
 
+    @property
+    def narrative_paragraphs(self):
+        return [p.strip() for p in PARAGRAPH_BREAK.split(self.narrative) if p.strip()]
+
 
 class Author(models.Model):
     """Who made a source: a person, or a publication for unsigned editorials."""
@@ -47,6 +57,36 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Passage(NamedTuple):
+    """A paragraph (or a poem's line) of a source and where it sits in `Source.text`.
+
+    `start` and `end` are character offsets into the text, the same offsets highlight
+    answers use, so a page can map a reader's selection back to the text.
+    """
+
+    start: int
+    end: int
+    text: str
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_neighbours(self):
+        """Annotate `previous_number` and `next_number` within the unit (None at the ends)."""
+        siblings = Source.objects.filter(unit=OuterRef("unit"))
+        return self.annotate(
+            previous_number=Subquery(
+                siblings.filter(number__lt=OuterRef("number"))
+                .order_by("-number")
+                .values("number")[:1]
+            ),
+            next_number=Subquery(
+                siblings.filter(number__gt=OuterRef("number"))
+                .order_by("number")
+                .values("number")[:1]
+            ),
+        )
 
 
 class Source(models.Model):
@@ -82,6 +122,8 @@ class Source(models.Model):
     )
     text = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "number"]
@@ -135,3 +177,36 @@ class Source(models.Model):
     @property
     def paragraphs(self):
         return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def date_iso(self):
+        """The known part of the date for <time datetime>: '1936-08-23', '1938-03', '1925'."""
+        if not self.year:
+            return ""
+        if self.month and self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def passages(self):
+        """The text's paragraphs with their character offsets (see `Passage`)."""
+        passages, start = [], 0
+        for match in [*PARAGRAPH_BREAK.finditer(self.text), None]:
+            end = match.start() if match else len(self.text)
+            chunk = self.text[start:end]
+            if chunk.strip():
+                first = start + len(chunk) - len(chunk.lstrip())
+                passages.append(Passage(first, first + len(chunk.strip()), chunk.strip()))
+            if match:
+                start = match.end()
+        return passages
+
+    @property
+    def is_verse(self):
+        """A poem: several short one-line paragraphs (a pack prints a poem a line at a time)."""
+        passages = self.passages
+        return len(passages) >= 4 and all(
+            "\n" not in p.text and len(p.text) <= VERSE_LINE_MAX for p in passages
+        )

@@ -1,10 +1,14 @@
+"""Student-facing pages of the source library; readable without logging in."""
+
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from .models import Source, Unit
 
 
 def unit_list(request):
-    return render(request, "sources/unit_list.html", {"units": Unit.objects.all()})
+    units = Unit.objects.annotate(source_count=Count("sources")).order_by("title")
+    return render(request, "sources/unit_list.html", {"units": units})
 
 
 def unit_detail(request, slug):
@@ -15,6 +19,8 @@ def unit_detail(request, slug):
 
 def source_detail(request, slug, number):
     source = get_object_or_404(
-        Source.objects.select_related("unit", "author"), unit__slug=slug, number=number
+        Source.objects.select_related("unit", "author").with_neighbours(),
+        unit__slug=slug,
+        number=number,
     )
     return render(request, "sources/source_detail.html", {"source": source})

@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from exercises.models import (
     Answer,
@@ -9,7 +10,10 @@ from exercises.models import (
     AssignmentSource,
     Classroom,
     Criterion,
+    CriterionGrade,
     Enrollment,
+    FeaturedAnswer,
+    Grade,
     Level,
     Question,
     QuestionSource,
@@ -29,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class StudentFactory(UserFactory):
@@ -187,11 +191,79 @@ class LevelFactory(factory.django.DjangoModelFactory):
     max_points = 5
 
 
+class SubmittedSubmissionFactory(SubmissionFactory):
+    status = Submission.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Grade
+
+    answer = factory.SubFactory(AnswerFactory)
+    score = 3
+    graded_at = factory.LazyFunction(timezone.now)
+    feedback = "Good use of provenance."
+
+
+class CriterionGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriterionGrade
+
+    grade = factory.SubFactory(GradeFactory)
+    criterion = None
+    level = None
+    criterion_name = "Sourcing"
+    level_name = "Proficient"
+    level_descriptor = "Uses provenance to judge reliability."
+    band_min = 3
+    band_max = 5
+    points = 4
+
+
+class FeaturedAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeaturedAnswer
+
+    answer = factory.SubFactory(AnswerFactory)
+    question = factory.SelfAttribute("answer.question")
+    order = 0
+
+
+class RatingQuestionFactory(QuestionFactory):
+    kind = Question.Kind.RATING
+    prompt = "How reliable is the source about the trial?"
+    settings = factory.LazyFunction(
+        lambda: {"enquiry": "The trial of August 1936", "min_justification": 0}
+    )
+    key = factory.LazyFunction(lambda: {"rating": 2})
+
+
+class ChoiceQuestionFactory(QuestionFactory):
+    kind = Question.Kind.CHOICE
+    prompt = "Who was in Moscow during the trial?"
+    settings = factory.LazyFunction(
+        lambda: {
+            "multiple": True,
+            "options": [
+                {"id": "a", "text": "Duranty"},
+                {"id": "b", "text": "Zinoviev"},
+                {"id": "c", "text": "Trotsky"},
+            ],
+        }
+    )
+    key = factory.LazyFunction(lambda: {"correct": ["a", "b"]})
+
+
 # The teacher's desk (admin) ------------------------------------------------------------------
 
 
 class DeskTeacherFactory(TeacherFactory):
-    """A staff user whose only permissions are those of the "Teachers" group."""
+    """A staff user whose only permissions are those of the "Teachers" group (a migration
+    makes the group)."""
+
+    class Meta:
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def teachers_group(self, create, extracted, **kwargs):
@@ -199,28 +271,3 @@ class DeskTeacherFactory(TeacherFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(Group.objects.get(name="Teachers"))
-
-
-class GradeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "exercises.Grade"
-
-    answer = factory.SubFactory(AnswerFactory)
-    score = 3
-    feedback = "Good use of provenance."
-    version = 1
-
-
-class CriterionGradeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "exercises.CriterionGrade"
-
-    grade = factory.SubFactory(GradeFactory)
-    criterion = factory.SubFactory(CriterionFactory)
-    level = factory.SubFactory(LevelFactory, criterion=factory.SelfAttribute("..criterion"))
-    criterion_name = factory.SelfAttribute("criterion.name")
-    level_name = factory.SelfAttribute("level.name")
-    level_descriptor = factory.SelfAttribute("level.descriptor")
-    band_min = factory.SelfAttribute("level.min_points")
-    band_max = factory.SelfAttribute("level.max_points")
-    points = factory.SelfAttribute("level.max_points")

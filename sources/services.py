@@ -1,0 +1,258 @@
+"""Importing a source pack into the library: a unit, its numbered sources and their authors.
+
+`plan_import` reads a pack and works out what importing it would do, without writing;
+the admin's preview and `import_sources --dry-run` show that plan. `import_pack` carries it
+out in one transaction: a pack is imported whole or not at all.
+
+Importing a pack again (same unit slug) updates the unit and its sources in place, matched
+by number. When a source's header is unchanged, only its text is taken from the pack: the
+author, title, date and context note parsed from the header are what teachers correct in
+the admin, and re-importing must not undo their corrections.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from .models import Author, Source, Unit
+from .packs import Pack, PackError, PackSource, parse_pack
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+HEADER_FIELDS = ("title", "year", "month", "day", "date_printed", "context_note")
+
+
+@dataclass
+class PlannedSource:
+    """One source of the pack and what importing it does to the library."""
+
+    parsed: PackSource
+    existing: Source | None
+    action: str
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def number(self):
+        return self.parsed.number
+
+    @property
+    def reads_header(self):
+        """New, or its header changed: author, title, date and note come from the header."""
+        return self.action == CREATE or "header" in self.changes
+
+
+@dataclass
+class ImportPlan:
+    """What importing a pack would do; nothing has been written."""
+
+    pack: Pack
+    slug: str
+    unit: Unit | None
+    unit_changes: list[str]
+    sources: list[PlannedSource]
+    authors: dict  # lower-cased name -> existing Author
+    new_authors: list[str]
+    kept: list[int]  # numbers in the library's unit that the pack does not have
+
+    @property
+    def creates_unit(self):
+        return self.unit is None
+
+    def count(self, action):
+        return sum(1 for planned in self.sources if planned.action == action)
+
+    @property
+    def created(self):
+        return self.count(CREATE)
+
+    @property
+    def updated(self):
+        return self.count(UPDATE)
+
+    @property
+    def unchanged(self):
+        return self.count(UNCHANGED)
+
+
+@dataclass
+class ImportResult:
+    unit: Unit
+    unit_created: bool
+    unit_changes: list[str]
+    created: int
+    updated: int
+    unchanged: int
+    authors_created: int
+    kept: list[int]
+
+    def summary(self):
+        if self.unit_created:
+            unit = "new unit"
+        elif self.unit_changes:
+            unit = f"unit updated ({', '.join(self.unit_changes)})"
+        else:
+            unit = "unit unchanged"
+        text = (
+            f'"{self.unit.title}" ({self.unit.slug}): {unit}; sources: {self.created} created, '
+            f"{self.updated} updated, {self.unchanged} unchanged; "
+            f"{self.authors_created} new author{'s' if self.authors_created != 1 else ''}."
+        )
+        if self.kept:
+            text += f" Not in the pack, left as they were: {_numbers(self.kept)}."
+        return text
+
+
+def plan_import(data, slug=None, *, lock=False):
+    """Read a pack (text or UTF-8 bytes) and plan its import; raise PackError if malformed."""
+    pack = parse_pack(data)
+    slug = slug or pack.slug
+    if not slug:
+        raise PackError(pack.title_line, "the title gives no web address (slug); choose one.")
+    validate_slug(slug)
+
+    units = Unit.objects.filter(slug=slug)
+    unit = (units.select_for_update() if lock else units).first()
+    existing = {s.number: s for s in unit.sources.select_related("author")} if unit else {}
+
+    wanted = {planned.author.lower() for planned in pack.sources if planned.author}
+    authors = {
+        author.lowered: author
+        for author in Author.objects.annotate(lowered=Lower("name")).filter(lowered__in=wanted)
+    }
+    planned_sources = [
+        _plan_source(parsed, existing.get(parsed.number), authors) for parsed in pack.sources
+    ]
+    new_authors = {}  # lower-cased -> as first printed, in the pack's order
+    for planned in planned_sources:
+        name = planned.parsed.author
+        if planned.reads_header and name and name.lower() not in authors:
+            new_authors.setdefault(name.lower(), name)
+    unit_changes = []
+    if unit:
+        unit_changes = [
+            name
+            for name, value in (("title", pack.title), ("narrative", pack.narrative))
+            if getattr(unit, name) != value
+        ]
+    numbers = {parsed.number for parsed in pack.sources}
+    return ImportPlan(
+        pack=pack,
+        slug=slug,
+        unit=unit,
+        unit_changes=unit_changes,
+        sources=planned_sources,
+        authors=authors,
+        new_authors=list(new_authors.values()),
+        kept=sorted(set(existing) - numbers),
+    )
+
+
+def _plan_source(parsed, source, authors):
+    if source is None:
+        return PlannedSource(parsed, None, CREATE)
+    changes = []
+    if source.text != parsed.text:
+        changes.append("text")
+    if source.header != parsed.header_text:
+        changes.append("header")
+        wanted = _header_values(parsed)
+        changes += [name for name in HEADER_FIELDS if getattr(source, name) != wanted[name]]
+        author = authors.get(parsed.author.lower()) if parsed.author else None
+        if (parsed.author and author is None) or author != source.author:
+            changes.append("author")
+    return PlannedSource(parsed, source, UPDATE if changes else UNCHANGED, changes)
+
+
+def _header_values(parsed):
+    header = parsed.header
+    return {
+        "title": header.title,
+        "year": header.date.year,
+        "month": header.date.month,
+        "day": header.date.day,
+        "date_printed": header.date.printed,
+        "context_note": header.context_note,
+    }
+
+
+@transaction.atomic
+def import_pack(data, slug=None):
+    """Import a pack whole or not at all; return an ImportResult with the counts.
+
+    Raises PackError (naming the line) for a malformed pack; nothing is written then.
+    """
+    plan = plan_import(data, slug, lock=True)
+    pack = plan.pack
+
+    unit = plan.unit
+    unit_created = unit is None
+    if unit_created:
+        unit = Unit.objects.create(slug=plan.slug, title=pack.title, narrative=pack.narrative)
+    elif plan.unit_changes:
+        unit.title, unit.narrative = pack.title, pack.narrative
+        unit.save()
+
+    authors = dict(plan.authors)
+    authors_created = 0
+    for planned in plan.sources:
+        header = planned.parsed.header
+        if not (planned.reads_header and header.author):
+            continue
+        key = header.author.lower()
+        author = authors.get(key)
+        if author is None:
+            author = Author.objects.create(
+                name=header.author,
+                kind=Author.Kind.PUBLICATION
+                if header.author_is_publication
+                else Author.Kind.PERSON,
+                description=header.author_description,
+            )
+            authors[key] = author
+            authors_created += 1
+        elif header.author_description and not author.description:
+            author.description = header.author_description
+            author.save(update_fields=["description"])
+
+    for planned in plan.sources:
+        if planned.action == UNCHANGED:
+            continue
+        parsed = planned.parsed
+        source = planned.existing or Source(unit=unit, number=parsed.number)
+        source.text = parsed.text
+        if planned.reads_header:
+            source.header = parsed.header_text
+            source.author = authors.get(parsed.author.lower()) if parsed.author else None
+            for name, value in _header_values(parsed).items():
+                setattr(source, name, value)
+        try:
+            source.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise PackError(parsed.line, f"source ({parsed.number}): {_messages(error)}") from None
+        source.save()
+
+    return ImportResult(
+        unit=unit,
+        unit_created=unit_created,
+        unit_changes=plan.unit_changes,
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        authors_created=authors_created,
+        kept=plan.kept,
+    )
+
+
+def _numbers(numbers):
+    return ", ".join(f"({number})" for number in numbers)
+
+
+def _messages(error):
+    return " ".join(
+        f"{name}: {message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    )

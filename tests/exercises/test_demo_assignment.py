@@ -1,0 +1,100 @@
+"""The demo class's assignment: every kind of question, valid keys, loaded once."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from exercises import demo
+from exercises.models import Assignment, Question
+from sources.models import Source
+from tests import factories
+
+PACK = Path(settings.BASE_DIR) / "sources" / "data" / "great-purge.txt"
+
+
+@pytest.fixture
+def great_purge(db):
+    """The pack's numbered sources, split from the file the way a reader would."""
+    unit = factories.UnitFactory(slug=demo.UNIT_SLUG, title="The Great Purge")
+    primary = PACK.read_text().split("\nPrimary Sources\n", 1)[1]
+    parts = re.split(r"^\((\d+)\) (.*)$", primary, flags=re.M)
+    for number, header, text in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+        factories.SourceFactory(unit=unit, number=int(number), header=header, text=text.strip())
+    return unit
+
+
+def test_demo_assignment_has_every_kind_of_question_with_a_key_or_model_answer(great_purge):
+    demo.load()
+    assignment = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    assert assignment.status == Assignment.Status.PUBLISHED
+    questions = list(assignment.questions.all())
+    assert {q.kind for q in questions} == set(Question.Kind.values)
+    for question in questions:
+        assert question.model_answer
+        sources = [qs.source for qs in question.question_sources.all()]
+        assert question.rules.clean_settings(question.settings) == question.settings
+        assert question.rules.clean_key(question.key, question.settings, sources) == question.key
+
+
+def test_demo_highlight_key_marks_the_loaded_language_of_source_15(great_purge):
+    demo.load()
+    question = Question.objects.get(kind=Question.Kind.HIGHLIGHT)
+    text = Source.objects.get(unit=great_purge, number=15).text
+    quotes = [text[r["start"] : r["end"]] for r in question.key["ranges"]]
+    assert "nest of wreckers and spies" in quotes and "Fascist agent Trotsky" in quotes
+
+
+def test_demo_matrix_covers_sources_4_to_9(great_purge):
+    demo.load()
+    question = Question.objects.get(kind=Question.Kind.MATRIX)
+    numbers = {
+        s.number: question.key["verdicts"][str(s.pk)]
+        for s in Source.objects.filter(unit=great_purge)
+        if str(s.pk) in question.key["verdicts"]
+    }
+    assert numbers == {
+        4: "supports",
+        5: "supports",
+        6: "supports",
+        7: "challenges",
+        8: "challenges",
+        9: "challenges",
+    }
+
+
+def test_loading_the_demo_twice_creates_nothing_twice(great_purge):
+    demo.load()
+    first = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    first.due_at = timezone.now() + timedelta(days=2)  # the teacher moved it
+    first.save()
+    demo.load()
+    assert Assignment.objects.filter(title=demo.ASSIGNMENT_TITLE).count() == 1
+    assert Question.objects.count() == 8
+    assert Assignment.objects.get(pk=first.pk).due_at == first.due_at
+
+
+def test_demo_assignment_is_due_in_two_weeks(great_purge):
+    demo.load()
+    due = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE).due_at
+    assert timedelta(days=13, hours=23) < due - timezone.now() <= timedelta(days=14)
+
+
+def test_demo_student_can_open_the_assignment(client, great_purge):
+    demo.load()
+    client.login(username="student1", password=demo.DEMO_PASSWORD)
+    dashboard = client.get(reverse("exercises:dashboard")).content.decode()
+    assert demo.ASSIGNMENT_TITLE in dashboard.replace("&#x27;", "'")
+    assignment = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    response = client.get(assignment.get_absolute_url())
+    assert response.status_code == 200 and "Source 15" in response.content.decode()
+
+
+def test_demo_without_the_unit_still_loads_accounts(db):
+    accounts = demo.load()
+    assert ("student", "student3", demo.DEMO_PASSWORD) in accounts
+    assert not Assignment.objects.exists()

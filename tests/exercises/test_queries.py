@@ -1,0 +1,114 @@
+"""The student's pages cost the same number of queries for 3 or 30 of everything."""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from exercises import services
+from exercises.models import Answer, Question
+from tests import factories
+
+from .conftest import add_question
+
+# Session, user, assignment, submission, "release seen" mark, questions, their sources,
+# answers with grades, criterion grades, the reading list.
+ASSIGNMENT_PAGE_QUERIES = 10
+DASHBOARD_QUERIES = 4
+SUBMIT_QUERIES = 15
+KIND_SETUP = {
+    Question.Kind.RATING: ({"enquiry": "E", "min_justification": 0}, {"rating": 2}, 1),
+    Question.Kind.COMPARISON: ({"enquiry": "E", "min_justification": 0}, {}, 2),
+    Question.Kind.OPVL: ({"enquiry": "E"}, {}, 1),
+    Question.Kind.HIGHLIGHT: ({"instruction": "Mark"}, {"ranges": [{"start": 0, "end": 4}]}, 1),
+    Question.Kind.MATRIX: ({"claim": "C"}, {}, None),
+    Question.Kind.CHOICE: (
+        {"multiple": False, "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]},
+        {"correct": ["a"]},
+        0,
+    ),
+    Question.Kind.WRITTEN: ({"length": "short", "min_length": 0}, {}, 0),
+}
+
+
+def released_assignment_with(size):
+    """`size` sources and `size` questions (every kind), all answered, graded, released."""
+    classroom = factories.ClassroomFactory()
+    student = factories.StudentFactory()
+    factories.EnrollmentFactory(classroom=classroom, student=student)
+    assignment = factories.AssignmentFactory(classroom=classroom)
+    unit = factories.UnitFactory()
+    sources = [factories.SourceFactory(unit=unit) for _ in range(size)]
+    for order, source in enumerate(sources):
+        factories.AssignmentSourceFactory(assignment=assignment, source=source, order=order)
+    kinds = itertools.cycle(KIND_SETUP)
+    submission, _ = services.open_submission(assignment, student)
+    for n in range(size):
+        kind = next(kinds)
+        settings, key, source_count = KIND_SETUP[kind]
+        used = sources if source_count is None else sources[n % 2 : n % 2 + source_count]
+        question = add_question(assignment, kind, used, settings=settings, key=key)
+        answer = factories.AnswerFactory(submission=submission, question=question, response={})
+        grade = factories.GradeFactory(answer=answer)
+        factories.CriterionGradeFactory(grade=grade)
+    services.submit(submission)
+    submission.released_at = timezone.now()
+    submission.save()
+    return student, assignment
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_assignment_page_queries_do_not_grow(client, db, django_assert_max_num_queries, size):
+    student, assignment = released_assignment_with(size)
+    client.force_login(student)
+    with django_assert_max_num_queries(ASSIGNMENT_PAGE_QUERIES):
+        response = client.get(assignment.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="question card') == size
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_assignment_page_being_answered_queries_do_not_grow(
+    client, db, django_assert_max_num_queries, size
+):
+    student, assignment = released_assignment_with(size)
+    submission = student.submissions.get()
+    services.reopen(submission)
+    client.force_login(student)
+    with django_assert_max_num_queries(ASSIGNMENT_PAGE_QUERIES):
+        response = client.get(assignment.get_absolute_url())
+    assert response.content.decode().count('class="answer-form"') == size
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_dashboard_queries_do_not_grow(client, db, django_assert_max_num_queries, size):
+    student = factories.StudentFactory()
+    classroom = factories.ClassroomFactory()
+    factories.EnrollmentFactory(classroom=classroom, student=student)
+    for n in range(size):
+        assignment = factories.AssignmentFactory(classroom=classroom)
+        question = factories.QuestionFactory(assignment=assignment)
+        if n % 2:
+            submission = factories.SubmissionFactory(
+                assignment=assignment, student=student, released_at=timezone.now()
+            )
+            factories.GradeFactory(
+                answer=factories.AnswerFactory(submission=submission, question=question)
+            )
+    client.force_login(student)
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("exercises:dashboard"))
+    assert response.content.decode().count('class="card mb-3 assignment-row"') == size
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_submitting_queries_do_not_grow(client, db, django_assert_max_num_queries, size):
+    student, assignment = released_assignment_with(size)
+    submission = student.submissions.get()
+    services.reopen(submission)
+    Answer.objects.all().delete()
+    client.force_login(student)
+    with django_assert_max_num_queries(SUBMIT_QUERIES):
+        client.post(reverse("exercises:submit", args=[assignment.pk]))
+    assert Answer.objects.count() == size

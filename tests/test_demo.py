@@ -1,0 +1,46 @@
+"""`manage.py load_demo`: the Great Purge unit and the demo accounts, safe to run twice."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from sources.models import Author, Source, Unit
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERNAMES = {"admin", "teacher", "student1", "student2", "student3"}
+
+
+def counts():
+    return {
+        "units": Unit.objects.count(),
+        "sources": Source.objects.count(),
+        "authors": Author.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def test_load_demo_imports_the_great_purge_unit():
+    call_command("load_demo", stdout=StringIO())
+    unit = Unit.objects.get(slug="great-purge")
+    assert unit.title == "The Great Purge"
+    assert list(unit.sources.values_list("number", flat=True)) == list(range(1, 24))
+
+
+def test_load_demo_creates_the_demo_accounts():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert usernames >= DEMO_USERNAMES
+    assert get_user_model().objects.get(username="teacher").is_staff
+    assert "student1 / " in out.getvalue()
+
+
+def test_load_demo_twice_creates_nothing_twice():
+    call_command("load_demo", stdout=StringIO())
+    first = counts()
+    call_command("load_demo", stdout=StringIO())
+    assert counts() == first
+    assert first["units"] == 1 and first["sources"] == 23 and first["authors"] == 18
