@@ -73,8 +73,9 @@ HISTORICAL_THINKING = {
 OPVL = {
     "name": "OPVL: origin, purpose, value, limitation",
     "description": (
-        "As in the IB history source paper. Value and limitation must follow from origin and "
-        "purpose, for the enquiry the question states, not from “it is biased” alone."
+        "As in the IB history source paper, out of 8. Value and limitation must follow from "
+        "origin and purpose, for the enquiry the question states, not from “it is biased” "
+        "alone."
     ),
     "criteria": [
         (
@@ -82,13 +83,12 @@ OPVL = {
             "Author, date, type of source, place.",
             [
                 ("Missing", "The origin is not given, or is wrong.", 0, 0),
-                ("Stated", "Names the author and date or type of source.", 1, 1),
                 (
-                    "Developed",
-                    "Author, date, type and place, with who the author was (Orlov, an NKVD "
-                    "officer who defected to the United States).",
-                    2,
-                    2,
+                    "Identified",
+                    "Author, date and type of source, with who the author was (Orlov, an "
+                    "NKVD officer who defected to the United States).",
+                    1,
+                    1,
                 ),
             ],
         ),
@@ -96,14 +96,13 @@ OPVL = {
             "Purpose",
             "Why the source was made, and for what audience.",
             [
-                ("Missing", "The purpose is not given.", 0, 0),
-                ("Stated", "States a purpose (“to report the trial”).", 1, 1),
+                ("Missing", "The purpose is not given, or only “to inform”.", 0, 0),
                 (
-                    "Developed",
-                    "Explains the purpose and the audience, and what the author wanted them to "
-                    "believe (Campbell writing for British Communist readers).",
-                    2,
-                    2,
+                    "Identified",
+                    "The purpose and the audience, and what the author wanted them to believe "
+                    "(Campbell writing for British Communist readers).",
+                    1,
+                    1,
                 ),
             ],
         ),
@@ -116,14 +115,14 @@ OPVL = {
                     "Asserted",
                     "A value for the enquiry is stated but not drawn from the origin or purpose.",
                     1,
-                    2,
+                    1,
                 ),
                 (
                     "Explained",
                     "The value is explained from the origin and purpose, for the enquiry "
                     "stated (Duranty: valuable evidence of how the trial was reported abroad).",
+                    2,
                     3,
-                    4,
                 ),
             ],
         ),
@@ -136,14 +135,14 @@ OPVL = {
                     "Asserted",
                     "A limitation is stated but not drawn from the origin or purpose.",
                     1,
-                    2,
+                    1,
                 ),
                 (
                     "Explained",
                     "The limitation is explained from the origin and purpose, for the enquiry "
                     "stated (Khazina wrote decades later, from memory, as a victim's widow).",
+                    2,
                     3,
-                    4,
                 ),
             ],
         ),
