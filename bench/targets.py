@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from exercises.models import Answer, Question, Submission
 
@@ -131,42 +132,30 @@ def student_pages(repeat):
 def admin_pages(repeat):
     """The teacher's desk: submissions list, one submission's grading page, gradebook CSV.
 
-    Empty until the admin pages exist (they are built on another branch)."""
-    try:
-        changelist = reverse("admin:exercises_submission_changelist")
-    except NoReverseMatch:
-        return []
+    The generated teacher is a staff user; the admin needs them in the Teachers group."""
     teacher = _user(f"{PREFIX}-teacher0")
+    teacher.groups.add(Group.objects.get(name="Teachers"))
     submission = (
         Submission.objects.filter(assignment__classroom__teachers=teacher)
+        .select_related("assignment")
         .order_by("assignment__opens_at", "student__username")
         .first()
     )
-    pages = [
-        _fixed("admin submissions list", teacher, changelist),
+    changelist = reverse("admin:exercises_submission_changelist")
+    return [
+        _fixed("admin submissions list (teacher)", teacher, changelist),
+        _fixed("admin submissions list (superuser)", _user("admin"), changelist),
         _fixed(
             "admin submission page",
             teacher,
             reverse("admin:exercises_submission_change", args=[submission.pk]),
         ),
+        _fixed(
+            "gradebook export (CSV)",
+            teacher,
+            reverse("admin:exercises_assignment_gradebook", args=[submission.assignment_id]),
+        ),
     ]
-    export = gradebook_url(submission.assignment)
-    if export:
-        pages.append(_fixed("gradebook export (CSV)", teacher, export))
-    return pages
-
-
-def gradebook_url(assignment):
-    """The gradebook export of one assignment, if the admin provides one."""
-    for name, args in (
-        ("admin:exercises_assignment_gradebook", [assignment.pk]),
-        ("admin:exercises_submission_gradebook", []),
-    ):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return None
 
 
 def pages(repeat):

@@ -16,15 +16,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     ExpressionWrapper,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import Exact
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -75,12 +79,20 @@ def with_scores(submissions):
     last_grade = Grade.objects.filter(
         answer__submission=OuterRef("pk"), graded_by__isnull=False
     ).order_by("-graded_at", "-pk")
+    # 1 if every answer has a score, 0 if one is waiting, NULL without answers. A scalar
+    # subquery, not EXISTS: PostgreSQL runs an EXISTS in the select list as a hash of every
+    # answer in the database, rebuilt for each page of the list.
+    all_scored = Subquery(
+        answers.order_by()
+        .values("submission")
+        .annotate(all_scored=Min(Case(When(awaiting_score(), then=Value(0)), default=Value(1))))
+        .values("all_scored")[:1]
+    )
     return submissions.annotate(
         auto_total=_per_submission(answers, "auto_score"),
         total=_per_submission(answers, ANSWER_SCORE),
         is_graded=ExpressionWrapper(
-            Q(Exists(answers)) & ~Q(Exists(answers.filter(awaiting_score()))),
-            output_field=BooleanField(),
+            Exact(Coalesce(all_scored, Value(0)), Value(1)), output_field=BooleanField()
         ),
         last_grader_name=Subquery(
             last_grade.annotate(
