@@ -60,7 +60,7 @@ bench-load: setup
 	$(PY) bench/load.py --students 300 $(LOAD_SERVER)
 	$(PY) bench/load.py --students 600 $(LOAD_SERVER)
 
-bench-export: bench-data
+bench-export: setup
 	$(PY) bench/export.py --database $(BENCH_DB)
 
 bench-scale: setup
