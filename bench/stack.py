@@ -97,11 +97,15 @@ def free_port():
 class Gunicorn:
     """gunicorn serving purgeclass on 127.0.0.1:`port`, stopped with its whole process group.
 
-    worker_class "sync" or "gthread"; `threads` applies to gthread only.
+    worker_class "sync" or "gthread"; `threads` and `keep_alive` (seconds) apply to gthread
+    only: a sync worker closes the connection after each response.
     """
 
-    def __init__(self, env, *, workers, worker_class="sync", threads=1, port=None, log=None):
+    def __init__(
+        self, env, *, workers, worker_class="sync", threads=1, keep_alive=75, port=None, log=None
+    ):
         self.env, self.workers, self.worker_class = env, workers, worker_class
+        self.keep_alive = keep_alive
         self.threads = threads if worker_class == "gthread" else 1
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
@@ -130,6 +134,11 @@ class Gunicorn:
             "60",
             "--graceful-timeout",
             "5",
+            # Longer than any client's (or load balancer's) idle time, so that the client
+            # always closes an idle connection first. Otherwise a request sent just as the
+            # server closes it is lost (a browser would retry; httpx reports a ReadError).
+            "--keep-alive",
+            str(self.keep_alive),
         ]
         self.process = subprocess.Popen(
             command,
