@@ -168,6 +168,8 @@ def percentiles(values):
 @dataclass
 class StudentRecord:
     acked: dict = field(default_factory=dict)  # question pk -> (fields, revision)
+    # question pk -> fields sent since the last acknowledged save that got no answer
+    in_doubt: dict = field(default_factory=lambda: defaultdict(list))
     saves_cut: int = 0  # saves not sent because the bell rang
     double_click: bool = False
     finished: bool = False
@@ -199,19 +201,27 @@ class Run:
             await asyncio.sleep(delay)
 
     async def call(self, endpoint, request, expect=200):
+        """The response if it had the expected status; None otherwise (recorded as an
+        error)."""
+        response, _ = await self.send(endpoint, request, expect)
+        return response
+
+    async def send(self, endpoint, request, expect=200):
+        """(response, None), or (None, "unknown") when no answer came back, so the request
+        may or may not have been carried out, or (None, "refused")."""
         sent_at, started = self.now(), time.perf_counter()
         try:
             response = await request
         except httpx.HTTPError as error:
             elapsed = time.perf_counter() - started
             self.stats.record(endpoint, sent_at, elapsed, type(error).__name__)
-            return None
+            return None, "unknown"
         elapsed = time.perf_counter() - started
         if response.status_code != expect:
             self.stats.record(endpoint, sent_at, elapsed, f"HTTP {response.status_code}")
-            return None
+            return None, "refused"
         self.stats.record(endpoint, sent_at, elapsed)
-        return response
+        return response, None
 
 
 def token_in(page):
@@ -254,9 +264,12 @@ async def student(run, i):
             fields = payload(question, rng, who, round_)
             url = f"{run.assignment_url}questions/{question.pk}/answer/"
             body = {**fields, "revision": str(revisions[question.pk]), "csrfmiddlewaretoken": token}
-            saved = await run.call(
+            saved, failure = await run.send(
                 "autosave", client.post(url, data=body, headers={"Accept": "application/json"})
             )
+            if failure == "unknown":
+                # The server may have stored it after all: the check accepts either.
+                record.in_doubt[question.pk].append(fields)
             if saved is None:
                 continue
             answer = saved.json()
@@ -266,6 +279,7 @@ async def student(run, i):
                 continue
             revisions[question.pk] = answer["revision"]
             record.acked[question.pk] = (fields, answer["revision"])
+            record.in_doubt[question.pk] = []
 
         await run.sleep_until(run.bell + rng.uniform(0, args.rush))
         confirm = await run.call("submit confirm", client.get(run.submit_url))
@@ -339,9 +353,7 @@ def verify(run, assignment_pk):
     """Problems found: answers that differ from the last acknowledged save, submissions
     missing, duplicated or not submitted."""
     from django.contrib.auth import get_user_model
-    from django.http import QueryDict
 
-    from exercises.forms import answer_form
     from exercises.models import Answer, Question, Submission
 
     problems = []
@@ -359,7 +371,7 @@ def verify(run, assignment_pk):
     for a in Answer.objects.filter(submission__assignment_id=assignment_pk):
         answers[(a.submission_id, a.question_id)].append(a)
 
-    checked = 0
+    checked = in_doubt = 0
     for i, record in enumerate(run.students):
         who = f"{PREFIX}{i:04d}"
         rows = submissions.get(users.get(who), [])
@@ -375,26 +387,45 @@ def verify(run, assignment_pk):
                 problems.append(f"{who} Q{question.order}: {len(stored)} answers")
                 continue
             checked += 1
-            expected_response, expected_revision = {}, 0
-            if pk in record.acked:
-                fields, expected_revision = record.acked[pk]
-                data = QueryDict(mutable=True)
-                for name, value in fields.items():
-                    data.setlist(name, value if isinstance(value, list) else [value])
-                data["revision"] = "0"
-                form = answer_form(question, sources, data)
-                if not form.is_valid():
-                    problems.append(f"{who} Q{question.order}: sent data invalid {form.errors}")
-                    continue
-                expected_response = form.response
+            base_fields, base_revision = record.acked.get(pk, (None, 0))
+            doubts = record.in_doubt.get(pk, [])
+            # What the student last saw acknowledged, or one of the saves sent after it
+            # whose answer never came (the server may have stored it).
+            candidates = [cleaned(question, sources, f) for f in [base_fields, *doubts]]
+            if any(c is INVALID for c in candidates):
+                problems.append(f"{who} Q{question.order}: a sent answer is invalid")
+                continue
             answer = stored[0]
-            if answer.response != expected_response or answer.revision != expected_revision:
+            expected = candidates[0]
+            in_range = base_revision <= answer.revision <= base_revision + len(doubts)
+            if answer.response not in candidates or not in_range:
                 problems.append(
-                    f"{who} Q{question.order}: stored revision {answer.revision}, "
-                    f"last acknowledged {expected_revision}; responses "
-                    + ("equal" if answer.response == expected_response else "differ")
+                    f"{who} Q{question.order}: stored revision {answer.revision}, last "
+                    f"acknowledged {base_revision} (+{len(doubts)} unanswered); responses "
+                    + ("equal" if answer.response == expected else "differ")
                 )
-    return checked, problems
+            elif answer.revision != base_revision:
+                in_doubt += 1
+    return checked, in_doubt, problems
+
+
+INVALID = object()
+
+
+def cleaned(question, sources, fields):
+    """The response the app's own form makes of posted fields ({} for none sent)."""
+    from django.http import QueryDict
+
+    from exercises.forms import answer_form
+
+    if fields is None:
+        return {}
+    data = QueryDict(mutable=True)
+    for name, value in fields.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    data["revision"] = "0"
+    form = answer_form(question, sources, data)
+    return form.response if form.is_valid() else INVALID
 
 
 # Reporting -------------------------------------------------------------------------------
@@ -521,7 +552,7 @@ def main():
             server_cpu = server.cpu_seconds() - cpu_before
             used = resource.getrusage(resource.RUSAGE_SELF)
             load_cpu = used.ru_utime + used.ru_stime - own_cpu.ru_utime - own_cpu.ru_stime
-        checked, problems = verify(run, assignment_pk)
+        checked, in_doubt, problems = verify(run, assignment_pk)
     finally:
         if log:
             log.close()
@@ -545,7 +576,8 @@ def main():
         f"{doubles} double-clicked submits; {cut} saves not sent because the bell rang"
     )
     print(
-        f"Answers checked against the last acknowledged save: {checked}; problems: {len(problems)}"
+        f"Answers checked against the last acknowledged save: {checked}; lost or changed: "
+        f"{len(problems)}; stored from a save whose answer never came back: {in_doubt}"
     )
     for problem in problems[:20]:
         print("  " + problem)
@@ -568,6 +600,7 @@ def main():
                     "double_clicks": doubles,
                     "saves_cut_by_bell": cut,
                     "answers_checked": checked,
+                    "answers_from_unanswered_saves": in_doubt,
                     "problems": problems,
                     "errors": {e: dict(k) for e, k in run.stats.errors.items()},
                     "timed_out": timed_out,

@@ -13,13 +13,18 @@ then sends each request to the server the check names:
   - a save after submitting is refused on A;
   - wrong passwords spread over A and B lock the account on both (django-axes keeps
     its count in the database);
-  - logging out on B logs out on A.
+  - logging out on B logs out on A;
+  - a teacher previews a student CSV import on A and confirms it on B.
+
+Each server gets its own temporary folder, as two machines would have.
 
 Then it checks the database: one submission, submitted, holding the last accepted save.
 Exit status 1 if any check fails. Both servers and the database go however it ends.
 """
 
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +34,8 @@ import httpx  # noqa: E402
 from bench import load, stack  # noqa: E402
 
 DATABASE = "purgeclass_scale"
+DEMO_PASSWORD = "purge-demo-1936"  # exercises.demo.DEMO_PASSWORD
+SERVER = {"workers": 1, "worker_class": "gthread", "threads": 2}
 
 
 class Checks:
@@ -115,6 +122,34 @@ def scenario(a, b, assignment_pk, plan, check):
     return written
 
 
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def import_across(a, b, check):
+    """The admin's student import: upload and preview on A, confirm on B."""
+    teacher = httpx.Client(timeout=30)
+    login(teacher, a, "admin", DEMO_PASSWORD)
+    form = teacher.get(f"{a.url}/admin/exercises/enrollment/import/")
+    csv = "username,first_name,last_name,email,password,join_code\r\n"
+    csv += "moved-0001,Noor,Haddad,,a-long-secret-1936,PURGE36X\r\n"
+    preview = teacher.post(
+        f"{a.url}/admin/exercises/enrollment/import/",
+        data={"csrfmiddlewaretoken": load.token_in(form.text), "resource": "0", "format": "0"},
+        files={"import_file": ("students.csv", csv.encode("utf-8-sig"), "text/csv")},
+    )
+    confirm_form = preview.text[preview.text.find("process_import") :]
+    fields = dict(HIDDEN.findall(confirm_form))
+    check(preview.status_code == 200 and "import_file_name" in fields, "import previewed on A")
+    done = teacher.post(f"{b.url}/admin/exercises/enrollment/process_import/", data=fields)
+    from django.contrib.auth import get_user_model
+
+    created = get_user_model().objects.filter(username="moved-0001").exists()
+    check(
+        done.status_code in (200, 302) and created,
+        f"the import previewed on A is confirmed on B (HTTP {done.status_code})",
+    )
+
+
 def verify(assignment_pk, written, check):
     from exercises.models import Answer, Submission
 
@@ -143,11 +178,14 @@ def main():
         assignment_pk, plan = load.prepare(Options, env)
         print("Two servers, one database:")
         with (
-            stack.Gunicorn(env, workers=1, worker_class="gthread", threads=2) as a,
-            stack.Gunicorn(env, workers=1, worker_class="gthread", threads=2) as b,
+            tempfile.TemporaryDirectory() as tmp_a,
+            tempfile.TemporaryDirectory() as tmp_b,
+            stack.Gunicorn({**env, "TMPDIR": tmp_a}, **SERVER) as a,
+            stack.Gunicorn({**env, "TMPDIR": tmp_b}, **SERVER) as b,
         ):
             print(f"  A = {a.url}, B = {b.url}")
             written = scenario(a, b, assignment_pk, plan, check)
+            import_across(a, b, check)
         verify(assignment_pk, written, check)
     finally:
         from django.db import connections
