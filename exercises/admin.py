@@ -33,6 +33,7 @@ from .admin_forms import (
     QuestionInlineFormSet,
     StudentConfirmImportForm,
     StudentImportForm,
+    UploadInConfirmForm,
     marks,
     question_problems,
     rubric_maximum,
@@ -229,6 +230,8 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
     import_formats = [CSV]
     import_form_class = StudentImportForm
     confirm_form_class = StudentConfirmImportForm
+    # Not a temporary file: the confirmation may reach another app server.
+    tmp_storage_class = UploadInConfirmForm
     import_template_name = "admin/exercises/enrollment/import.html"
 
     def has_add_permission(self, request):

@@ -7,14 +7,18 @@ into the question's settings and key and has `exercises.kinds` validate them, so
 are the ones students' answers are checked and scored by.
 """
 
+import base64
 import re
+import zlib
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import BaseStorage
 
 from sources.models import Source
 
@@ -791,3 +795,29 @@ class StudentConfirmImportForm(ConfirmImportForm):
     classroom = forms.ModelChoiceField(
         Classroom.objects.none(), required=False, widget=forms.HiddenInput
     )
+
+
+class UploadInConfirmForm(BaseStorage):
+    """Where an import's file waits between its preview and its confirmation: in the
+    confirmation form itself (compressed and signed with SECRET_KEY), not in this server's
+    temporary folder. With two or more app servers the confirmation may reach another
+    server than the preview did (bench/scale.py checks it); a temporary file would not be
+    there. A class list is a few kilobytes, so the form stays small."""
+
+    salt = "exercises.student-import"
+
+    def save(self, data):
+        data = data.encode(self.encoding or "utf-8") if isinstance(data, str) else data
+        packed = base64.urlsafe_b64encode(zlib.compress(data)).decode("ascii")
+        self.name = signing.dumps(packed, salt=self.salt)
+
+    def read(self):
+        try:
+            packed = signing.loads(self.name or "", salt=self.salt)
+        except signing.BadSignature:
+            raise SuspiciousOperation("The import's confirmation form was altered.") from None
+        data = zlib.decompress(base64.urlsafe_b64decode(packed))
+        return data if "b" in self.read_mode else data.decode(self.encoding or "utf-8")
+
+    def remove(self):
+        pass  # nothing was stored anywhere
