@@ -528,6 +528,7 @@ class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
                 reverse("admin:exercises_assignment_gradebook", args=[assignment.pk]),
                 "Download the gradebook (CSV)",
             ),
+            (reverse("exercises:analytics", args=[assignment.pk]), "Class analytics"),
         ]
         preview = preview_url(assignment)
         if preview:
