@@ -343,6 +343,7 @@ class RubricAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(criterion_count=Count("criteria"))
             .prefetch_related("criteria__levels")
+            .order_by("name")  # Meta.ordering is dropped from GROUP BY queries
         )
 
     @admin.display(description="criteria", ordering="criterion_count")
