@@ -172,6 +172,7 @@ class StudentRecord:
     in_doubt: dict = field(default_factory=lambda: defaultdict(list))
     saves_cut: int = 0  # saves not sent because the bell rang
     double_click: bool = False
+    submitted: bool = False  # the server answered a submit with its redirect
     finished: bool = False
 
 
@@ -298,6 +299,7 @@ async def student(run, i):
             )
         )
         landed = next((p for p in posted if p is not None), None)
+        record.submitted = landed is not None
         if landed is not None:
             await run.call("after submit", client.get(landed.headers["location"]))
         record.finished = True
@@ -375,16 +377,27 @@ def verify(run, assignment_pk):
     for i, record in enumerate(run.students):
         who = f"{PREFIX}{i:04d}"
         rows = submissions.get(users.get(who), [])
-        if len(rows) != 1:
+        if len(rows) > 1:
             problems.append(f"{who}: {len(rows)} submissions")
             continue
+        if not rows:
+            if record.acked or record.submitted:
+                problems.append(f"{who}: no submission, but the server acknowledged work")
+            continue
         submission = rows[0]
-        if submission.status != Submission.Status.SUBMITTED or submission.submitted_at is None:
-            problems.append(f"{who}: submission is {submission.status}")
+        handed_in = submission.status == Submission.Status.SUBMITTED and submission.submitted_at
+        if record.submitted and not handed_in:
+            problems.append(f"{who}: submitted, but the submission is {submission.status}")
         for pk, (question, sources) in questions.items():
             stored = answers.get((submission.pk, pk), [])
-            if len(stored) != 1:
+            if len(stored) > 1:
                 problems.append(f"{who} Q{question.order}: {len(stored)} answers")
+                continue
+            if not stored:
+                # Only a student who never got to hand in (a failed request) has a
+                # question without an answer row; nothing acknowledged may be missing.
+                if handed_in or pk in record.acked:
+                    problems.append(f"{who} Q{question.order}: no answer stored")
                 continue
             checked += 1
             base_fields, base_revision = record.acked.get(pk, (None, 0))
