@@ -45,7 +45,7 @@ clean:
 ## Benchmarks (docs/benchmarks.md). Not part of `make test`; they need PostgreSQL on
 ## 127.0.0.1:5432 and use databases of their own (purgeclass_bench_*, purgeclass_load, ...).
 BENCH_DB ?= postgres
-LOAD_SERVER ?= --worker-class gthread --workers 3 --threads 4
+LOAD_SERVER ?= --worker-class sync --workers 5
 
 bench-data: setup
 	$(PY) bench/pages.py --build-only --size small --database $(BENCH_DB)
