@@ -55,10 +55,15 @@ bench-pages: bench-data
 	$(PY) bench/pages.py --size small --database $(BENCH_DB)
 	$(PY) bench/pages.py --size large --database $(BENCH_DB)
 
+BENCH_OUT ?= /tmp/purgeclass-bench
+
 bench-load: setup
-	$(PY) bench/load.py --students 30 $(LOAD_SERVER)
-	$(PY) bench/load.py --students 300 $(LOAD_SERVER)
-	$(PY) bench/load.py --students 600 $(LOAD_SERVER)
+	mkdir -p $(BENCH_OUT)
+	$(PY) bench/load.py --students 30 $(LOAD_SERVER) --json $(BENCH_OUT)/load-30.json
+	$(PY) bench/load.py --students 300 $(LOAD_SERVER) --json $(BENCH_OUT)/load-300.json
+	$(PY) bench/load.py --students 600 $(LOAD_SERVER) --json $(BENCH_OUT)/load-600.json
+	$(PY) bench/report.py $(BENCH_OUT)/load-30.json $(BENCH_OUT)/load-300.json \
+		$(BENCH_OUT)/load-600.json
 
 bench-export: setup
 	$(PY) bench/export.py --database $(BENCH_DB)

@@ -457,14 +457,34 @@ ORDER = [
 ]
 
 
+PHASES = ["", " logins", " typing", " rush"]
+
+
+def order(endpoint):
+    name, _, phase = endpoint.partition(",")
+    return (ORDER.index(name) if name in ORDER else 99, PHASES.index(phase))
+
+
 def summarise(run, duration):
     """A row per endpoint. Each is compared with the floor measured over the same span of
     the run (the logins, the work, the rush load the machine very differently)."""
     stats = run.stats
     floor = stats.samples[FLOOR]
+    samples_of = dict(stats.samples)
+    # The floor and autosave in each phase: while logins run, while everyone types, the rush.
+    phases = [
+        ("logins", 0, run.login_window + run.args.settle),
+        ("typing", run.login_window + run.args.settle, run.bell),
+        ("rush", run.bell, float("inf")),
+    ]
+    for endpoint in (FLOOR, "autosave"):
+        for phase, begin, end in phases:
+            during = [x for x in stats.samples.get(endpoint, []) if begin <= x[0] < end]
+            if during:
+                samples_of[f"{endpoint}, {phase}"] = during
     rows = []
-    for endpoint in sorted(stats.samples, key=lambda e: ORDER.index(e) if e in ORDER else 99):
-        samples = stats.samples[endpoint]
+    for endpoint in sorted(samples_of, key=order):
+        samples = samples_of[endpoint]
         values = [seconds for _, seconds in samples]
         begin = min(sent for sent, _ in samples)
         end = max(sent + seconds for sent, seconds in samples)
@@ -477,7 +497,8 @@ def summarise(run, duration):
             {
                 "endpoint": endpoint,
                 "requests": len(values),
-                "errors": sum(stats.errors[endpoint].values()),
+                # Errors are counted per endpoint, not per phase.
+                "errors": sum(stats.errors[endpoint].values()) if "," not in endpoint else None,
                 "per_second": len(values) / max(end - begin, 1e-9),
                 "from_s": begin,
                 "to_s": end,
@@ -499,7 +520,7 @@ def table(rows):
     ]
     for r in rows:
         lines.append(
-            f"| {r['endpoint']} | {r['requests']} | {r['errors']} "
+            f"| {r['endpoint']} | {r['requests']} | {'·' if r['errors'] is None else r['errors']} "
             f"| {r['from_s']:.0f}–{r['to_s']:.0f} | {r['per_second']:.1f} "
             f"| {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} "
             f"| {r['floor_p95_ms']:.0f} | {r['p95_to_floor']:.1f} |"
