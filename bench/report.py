@@ -14,6 +14,11 @@ from pathlib import Path
 FLOOR = "healthz (floor)"
 
 
+def whole(run):
+    """The rows of whole endpoints (not of one phase of the run)."""
+    return [row for row in run["rows"] if "," not in row["endpoint"]]
+
+
 def ratio(row):
     return f"{row['p95_to_floor']:.1f}"
 
@@ -26,7 +31,7 @@ def main(paths):
         for row in run["rows"]:
             if row["endpoint"] not in endpoints:
                 endpoints.append(row["endpoint"])
-    head = " | ".join(f"N = {r['students']} ({r['server']})" for r in runs)
+    head = " | ".join(f"N = {r['students']}" for r in runs)
     rule = " | ".join("---:" for _ in runs)
 
     def cells(endpoint, render):
@@ -56,8 +61,8 @@ def main(paths):
     facts = [
         ("server", lambda r: r["server"]),
         ("duration, s", lambda r: f"{r['duration_s']:.0f}"),
-        ("requests", lambda r: f"{sum(x['requests'] for x in r['rows']):,}"),
-        ("errors", lambda r: f"{sum(x['errors'] or 0 for x in r['rows'])}"),
+        ("requests", lambda r: f"{sum(x['requests'] for x in whole(r)):,}"),
+        ("errors", lambda r: f"{sum(x['errors'] for x in whole(r))}"),
         ("server CPU, s", lambda r: f"{r['server_cpu_s']:.0f}"),
         ("load generator CPU, s", lambda r: f"{r['load_generator_cpu_s']:.0f}"),
         ("answers checked", lambda r: f"{r['answers_checked']:,}"),
