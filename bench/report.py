@@ -11,7 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-FLOOR = "healthz (floor)"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import FLOOR, order  # noqa: E402
 
 
 def whole(run):
@@ -31,6 +33,7 @@ def main(paths):
         for row in run["rows"]:
             if row["endpoint"] not in endpoints:
                 endpoints.append(row["endpoint"])
+    endpoints.sort(key=order)
     head = " | ".join(f"N = {r['students']}" for r in runs)
     rule = " | ".join("---:" for _ in runs)
 
