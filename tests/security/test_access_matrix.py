@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the access table below is wider than code lines)
 """Who may open every page: the site and the teachers' desk (admin), URL by URL.
 
 Every URL pattern of the project is found through Django's URL resolver (admin included:
@@ -259,7 +260,7 @@ class Found:
             if isinstance(part, RoutePattern):
                 url += re.sub(
                     r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>",
-                    lambda m: str(part.converters[m["name"]].to_url(values[m["name"]])),
+                    lambda m, part=part: str(part.converters[m["name"]].to_url(values[m["name"]])),
                     str(part),
                 )
             else:
@@ -330,9 +331,7 @@ def probes(world):
             methods = ["GET"]
             if url.key in POST_ONLY:
                 methods = ["POST"]
-            elif url.key in POSTED or (
-                url.model_admin and url.key.endswith(ADMIN_CHANGE_VIEWS)
-            ):
+            elif url.key in POSTED or (url.model_admin and url.key.endswith(ADMIN_CHANGE_VIEWS)):
                 methods = ["GET", "POST"]
             for method in methods:
                 data = partial(_post_data, url.key, world)
