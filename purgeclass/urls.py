@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import axes_admin  # noqa: F401  (mends an admin action of django-axes)
+
 admin.site.site_header = "purgeclass: teacher's desk"
 admin.site.site_title = "purgeclass"
 admin.site.index_title = "Classes, assignments, grading and sources"

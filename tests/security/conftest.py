@@ -5,16 +5,11 @@ and the student's submission with an answer and a grade."""
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
-from exercises.models import Answer, Assignment, Question, Submission
+from exercises.models import Answer, Assignment, Classroom, Enrollment, Question, Submission
 from tests import factories
 
 ROLES = ("anonymous", "student", "other_student", "teacher", "other_teacher", "superuser")
-
-# What the "Teachers" group may do, for as long as no migration has made the group: the
-# teachers' desk (exercises/admin.py) brings a migration that makes it with its own list.
-TEACHER_PERMISSIONS_BEFORE_THE_GROUP = ["view_unit", "view_source", "view_author"]
 
 DAILY_WORKER = (
     "Every weak, corrupt or ambitious enemy of socialism has been hired to do dirty, evil "
@@ -29,21 +24,10 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def teachers_group():
-    group = Group.objects.filter(name="Teachers").first()
-    if group is None:
-        group = Group.objects.create(name="Teachers")
-        group.permissions.set(
-            Permission.objects.filter(codename__in=TEACHER_PERMISSIONS_BEFORE_THE_GROUP)
-        )
-    return group
-
-
 def make_teacher(**kwargs):
-    """A teacher as the school sets one up: a staff user in the "Teachers" group."""
-    teacher = factories.TeacherFactory(**kwargs)
-    teacher.groups.add(teachers_group())
-    return teacher
+    """A teacher as the school sets one up: a staff user in the "Teachers" group, which a
+    migration makes (exercises/migrations/0003_teachers_group.py)."""
+    return factories.DeskTeacherFactory(**kwargs)
 
 
 @dataclass
@@ -58,6 +42,12 @@ class ClassWorld:
     submission: object = None
     answer: object = None
     grade: object = None
+    enrollment: object = None
+    classmate: object = None  # a second student of the class, who has handed in
+    handed_in: object = None
+    handed_in_answer: object = None
+    rubric: object = None
+    criterion: object = None
 
 
 def add_question(assignment, kind, sources=(), **kwargs):
@@ -96,19 +86,29 @@ def build_class(name, sources):
         settings={"claim": "The confessions were genuine."},
         key={"verdicts": {str(s.pk): "challenges" for s in sources}},
     )
+    rubric = factories.RubricFactory(name=f"Usefulness ({name})")
+    level = factories.LevelFactory(criterion=factories.CriterionFactory(rubric=rubric))
+    created.questions.filter(kind=Question.Kind.WRITTEN).update(rubric=rubric)
     made = factories.SubmissionFactory(assignment=created, student=student)
     written = created.questions.get(kind=Question.Kind.WRITTEN)
     made_answer = factories.AnswerFactory(
         submission=made, question=written, response={"text": "Duranty was there."}
     )
     factories.GradeFactory(answer=made_answer, feedback="Use the provenance.")
+    classmate = factories.StudentFactory()
+    factories.EnrollmentFactory(classroom=classroom, student=classmate)
+    handed = factories.SubmittedSubmissionFactory(assignment=created, student=classmate)
+    factories.AnswerFactory(
+        submission=handed, question=written, response={"text": "Vyshinsky led the trial."}
+    )
 
     # The objects as their owners reach them: never by id alone.
     assignment = Assignment.objects.for_student(student).get()
     assert Assignment.objects.for_teacher(teacher).get() == assignment
     submission = Submission.objects.visible_to(student).get(assignment=assignment)
-    assert Submission.objects.visible_to(teacher).get() == submission
+    assert submission in Submission.objects.visible_to(teacher)
     answer = Answer.objects.filter(submission__in=Submission.objects.visible_to(student)).get()
+    handed_in = Submission.objects.visible_to(teacher).get(student=classmate)
     return ClassWorld(
         teacher=teacher,
         student=student,
@@ -118,6 +118,14 @@ def build_class(name, sources):
         submission=submission,
         answer=answer,
         grade=answer.grade,
+        enrollment=Enrollment.objects.filter(
+            classroom__in=Classroom.objects.taught_by(teacher)
+        ).get(student=student),
+        rubric=assignment.questions.get(kind=Question.Kind.WRITTEN).rubric,
+        criterion=level.criterion,
+        classmate=classmate,
+        handed_in=handed_in,
+        handed_in_answer=handed_in.answers.get(),
     )
 
 
