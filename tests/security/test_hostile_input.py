@@ -11,6 +11,7 @@ rolled back, so examples never see each other's writes.
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -19,10 +20,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercises.models import Answer, Grade, Submission
+from exercises.models import Answer, Enrollment, Grade, Submission
 from sources.models import Author, Source, Unit
 
 from .conftest import make_teacher
+
+User = get_user_model()
 
 SETTINGS = settings(
     max_examples=60,
@@ -388,3 +391,126 @@ def test_a_pack_with_a_nul_character_is_refused_at_upload_naming_the_line(import
     assert response.status_code == 400
     assert "line 9: the file contains a NUL character" in response.content.decode()
     assert library() == before
+
+
+# The admin's student CSV import ---------------------------------------------------------
+
+STUDENT_IMPORT_URL = reverse("admin:exercises_enrollment_import")
+STUDENT_CONFIRM_URL = reverse("admin:exercises_enrollment_process_import")
+COLUMNS = ["username", "first_name", "last_name", "email", "password", "join_code"]
+
+
+def people():
+    return (
+        sorted(User.objects.values_list("pk", "username", "first_name", "is_staff")),
+        sorted(Enrollment.objects.values_list("pk", "classroom", "student")),
+    )
+
+
+def csv_cell(world):
+    return st.one_of(
+        st.text(max_size=20),
+        st.text(max_size=20).map(lambda t: f"{t}\x00"),
+        st.builds(lambda n: "n" * n, st.integers(140, 300)),  # around the 150-character limit
+        st.sampled_from(
+            [
+                "",
+                "ok-pupil",
+                world.mine.student.username,  # taken
+                world.mine.classroom.join_code,
+                world.theirs.classroom.join_code,  # another teacher's class
+                "not-an-email",
+                "pupil@example.org",
+                "a-long-secret-1936",
+                "password",
+                '=HYPERLINK("http://x")',
+                '"quoted, with comma"',
+            ]
+        ),
+    )
+
+
+@st.composite
+def student_csvs(draw, world):
+    """A students' CSV file: half the time well-formed but for awkward names."""
+    if draw(st.booleans()):
+        header = COLUMNS
+        usernames = draw(st.lists(st.from_regex(r"[a-z]{3,12}", fullmatch=True), max_size=4))
+        code = st.sampled_from(["", world.mine.classroom.join_code.lower()])
+        name = st.text(max_size=30).filter(lambda t: not set(t) & set(',"\r\n'))
+        rows = [[username, draw(name), draw(name), "", "", draw(code)] for username in usernames]
+    else:
+        header = draw(
+            st.one_of(
+                st.just(COLUMNS),
+                st.permutations(COLUMNS),
+                st.lists(st.sampled_from([*COLUMNS, "extra", ""]), max_size=7),
+            )
+        )
+        cells = st.lists(csv_cell(world), min_size=len(header), max_size=len(header) + 1)
+        rows = draw(st.lists(cells, max_size=4))
+    lines = [",".join(header), *[",".join(row) for row in rows]]
+    text = "\r\n".join(lines) + "\r\n"
+    encoding = draw(st.sampled_from(["utf-8"] * 4 + ["utf-8-sig", "latin-1", "utf-16"]))
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+@SETTINGS
+@given(data=st.data())
+def test_no_student_import_ever_fails_with_a_500_and_is_all_or_nothing(world, data):
+    content = data.draw(student_csvs(world))
+    classroom = data.draw(
+        st.sampled_from([world.mine.classroom.pk] * 3 + [world.theirs.classroom.pk, "", "x"])
+    )
+    teacher = Client(raise_request_exception=False)
+    teacher.force_login(world.mine.teacher)
+
+    def check():
+        before = people()
+        upload = SimpleUploadedFile("students.csv", content, content_type="text/csv")
+        preview = teacher.post(
+            STUDENT_IMPORT_URL,
+            {"resource": "0", "format": "0", "classroom": classroom, "import_file": upload},
+        )
+        assert preview.status_code == 200, preview.status_code
+        assert people() == before  # the preview never writes
+        confirm_form = preview.context.get("confirm_form")
+        if confirm_form is None:
+            return
+        result = teacher.post(STUDENT_CONFIRM_URL, dict(confirm_form.initial))
+        assert result.status_code in (200, 302), result.status_code
+        users, enrollments = people()
+        new_users = len(users) - len(before[0])
+        if result.status_code == 302:  # refused: "Nothing was imported"
+            assert people() == before
+            return
+        accounts = result.context["accounts"]
+        assert new_users == len(accounts) and len(enrollments) - len(before[1]) == new_users
+        assert not any(user.is_staff for user, _, _ in accounts)
+        theirs = world.theirs.classroom
+        assert not any(classroom == theirs for _, classroom, _ in accounts)
+
+    rolled_back(check)
+
+
+def test_a_students_file_whose_first_line_is_blank_is_refused_clearly(world):
+    teacher = Client()
+    teacher.force_login(world.mine.teacher)
+    before = people()
+    upload = SimpleUploadedFile("students.csv", b"\r\nzaberg,Zoe\r\n", content_type="text/csv")
+    preview = teacher.post(
+        STUDENT_IMPORT_URL,
+        {
+            "resource": "0",
+            "format": "0",
+            "classroom": world.mine.classroom.pk,
+            "import_file": upload,
+        },
+    )
+    assert preview.status_code == 200
+    assert "The first line of the file must name the columns" in preview.content.decode()
+    assert preview.context.get("confirm_form") is None
+    assert people() == before
