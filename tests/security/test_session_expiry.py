@@ -271,7 +271,7 @@ def test_a_kept_answer_to_work_handed_in_since_is_shown_once(browser, world, ope
 
 @pytest.mark.e2e
 def test_in_a_browser_the_answer_typed_after_the_session_ended_is_there_after_logging_in(
-    live_server, world, monkeypatch
+    live_server, django_db_serialized_rollback, world, monkeypatch
 ):
     from playwright.sync_api import expect, sync_playwright
 
