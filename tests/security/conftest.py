@@ -2,9 +2,11 @@
 work: each class has a teacher, an enrolled student, a published assignment with questions,
 and the student's submission with an answer and a grade."""
 
+import importlib
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from exercises.models import Answer, Assignment, Classroom, Enrollment, Question, Submission
 from tests import factories
@@ -24,10 +26,32 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def teachers_group():
+    """The "Teachers" group, as migration 0003 makes it.
+
+    A transactional test's flush empties every table, this group too, and only the
+    permissions come back (post_migrate): the group is then made again from the
+    migration's own list, so that teachers here always have exactly the group's rights.
+    """
+    migration = importlib.import_module("exercises.migrations.0003_teachers_group")
+    group, created = Group.objects.get_or_create(name=migration.TEACHERS)
+    if created:
+        for app_label, models in migration.PERMISSIONS.items():
+            for model, actions in models.items():
+                group.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label=app_label,
+                        codename__in=[f"{action}_{model}" for action in actions],
+                    )
+                )
+    return group
+
+
 def make_teacher(**kwargs):
-    """A teacher as the school sets one up: a staff user in the "Teachers" group, which a
-    migration makes (exercises/migrations/0003_teachers_group.py)."""
-    return factories.DeskTeacherFactory(**kwargs)
+    """A teacher as the school sets one up: a staff user in the "Teachers" group."""
+    teacher = factories.TeacherFactory(**kwargs)
+    teacher.groups.add(teachers_group())
+    return teacher
 
 
 @dataclass

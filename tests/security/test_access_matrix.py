@@ -46,7 +46,6 @@ from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -55,7 +54,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from .conftest import ROLES
+from .conftest import ROLES, teachers_group
 
 # The table ------------------------------------------------------------------------------
 # One row per request: the URL's name (its route when it has none; a variant in brackets),
@@ -331,7 +330,7 @@ def _admin_object(model, world):
     mine = world.mine
     objects = {
         "auth.user": lambda: mine.student,
-        "auth.group": lambda: Group.objects.get(name="Teachers"),
+        "auth.group": teachers_group,
         "sources.unit": lambda: world.unit,
         "sources.source": lambda: world.sources[0],
         "sources.author": lambda: world.sources[0].author,

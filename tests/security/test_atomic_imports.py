@@ -23,7 +23,7 @@ from exercises.models import Answer, Enrollment, Question
 from sources.models import Author, Source, Unit
 from tests import factories
 
-from .conftest import add_question
+from .conftest import add_question, make_teacher
 
 User = get_user_model()
 GREAT_PURGE = Path(settings.BASE_DIR) / "sources" / "data" / "great-purge.txt"
@@ -200,7 +200,7 @@ HEADER = "username,first_name,last_name,email,password,join_code\r\n"
 
 @pytest.fixture
 def teacher_client(db):
-    teacher = factories.DeskTeacherFactory()
+    teacher = make_teacher()
     classroom = factories.ClassroomFactory(teachers=[teacher])
     client = Client(raise_request_exception=False)
     client.force_login(teacher)

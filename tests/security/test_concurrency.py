@@ -35,9 +35,7 @@ ROUNDS = 3
 
 
 @pytest.fixture
-def world(transactional_db, django_db_serialized_rollback):
-    # Serialized rollback brings back what migrations wrote (the "Teachers" group), which
-    # an earlier transactional test's flush removed.
+def world(transactional_db):
     return build_world()
 
 

@@ -8,13 +8,16 @@ would do it.
 """
 
 import html
+import json
 import os
 import re
+import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -271,12 +274,9 @@ def test_a_kept_answer_to_work_handed_in_since_is_shown_once(browser, world, ope
 
 @pytest.mark.e2e
 def test_in_a_browser_the_answer_typed_after_the_session_ended_is_there_after_logging_in(
-    live_server, django_db_serialized_rollback, world, monkeypatch
+    live_server, world
 ):
     from playwright.sync_api import expect, sync_playwright
-
-    # Playwright runs an event loop in this thread; the test's own queries are still safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     question = world.mine.questions["written"]
     text_box, status = f"#q{question.pk}-text", f"#q{question.pk}-status"
@@ -292,7 +292,7 @@ def test_in_a_browser_the_answer_typed_after_the_session_ended_is_there_after_lo
         page.fill(text_box, "Saved before the session ended.")
         expect(page.locator(status)).to_contain_text("Saved at")
 
-        expire(world.mine.student)
+        on_its_own_connection(expire, world.mine.student)
         page.fill(text_box, "Typed after the session ended.")
         expect(page.locator(status)).to_contain_text(
             "You have been logged out. Log in again: your answer is kept."
@@ -306,3 +306,30 @@ def test_in_a_browser_the_answer_typed_after_the_session_ended_is_there_after_lo
         assert page.url.endswith(f"#question-{question.pk}")
         chromium.close()
     assert the_answer(world).response["text"] == "Typed after the session ended."
+
+
+def on_its_own_connection(function, *args):
+    """Run a query while Playwright's event loop owns this thread (Django refuses queries
+    there): in a thread of its own, whose connection is closed after."""
+
+    def run():
+        try:
+            function(*args)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def test_what_is_kept_for_logged_out_saves_stays_small(browser, world, open_page):
+    expire(world.mine.student)
+    assignment = world.mine.assignment.pk
+    for question in range(1, 41):  # made-up question ids cost the sender nothing
+        url = reverse("exercises:save_answer", args=[assignment, question])
+        browser.post(url, {**open_page, "text": f"{question:02d}" + "x" * 9_000})
+    session = Session.objects.get(session_key=browser.cookies["sessionid"].value)
+    kept = session.get_decoded()[kept_answers.SESSION_KEY]
+    assert len(json.dumps(kept)) <= kept_answers.MAX_KEPT_CHARACTERS
+    assert f"{assignment}:40" in kept and f"{assignment}:1" not in kept  # the newest stay
