@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from exercises import demo
+from exercises import demo, kinds
 from exercises.models import Answer, Question, Submission
 
 from .steps import (
@@ -180,3 +180,163 @@ def test_student_joins_answers_every_kind_reloads_and_submits(page, live_server,
     check_accessibility(page, live_server, "the submitted assignment")
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SUBMITTED
+
+
+# How a focused control is named in the Tab tests: a group of radio buttons is one stop.
+DESCRIBE = """el => el.type === "radio" ? el.name
+  : el.matches(".save-button") ? "save " + el.form.dataset.question
+  : el.id || el.getAttribute("aria-label") || el.tagName"""
+
+
+def tab_until(page, test, *, limit=400, reverse=False):
+    """Press Tab (or Shift+Tab) until the focused element passes `test` (a JS predicate on
+    the element); return the descriptions of everything focused on the way."""
+    visited = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if reverse else "Tab")
+        found = page.evaluate(
+            f"""() => {{
+              const el = document.activeElement;
+              const test = {test};
+              return [test(el), ({DESCRIBE})(el)];
+            }}"""
+        )
+        visited.append(found[1])
+        if found[0]:
+            return visited
+    raise AssertionError(f"Tab never reached the element; it went through {visited}")
+
+
+def test_student_marks_whole_sentences_with_the_keyboard_alone(page, live_server, demo_assignment):
+    highlight = question_of(demo_assignment, Question.Kind.HIGHLIGHT)
+    text = highlight.sources.get().text
+    sentences = kinds.sentences(text)
+    wreckers = next(i for i, (s, e) in enumerate(sentences) if "nest of wreckers" in text[s:e])
+    crimes = wreckers + 1
+    log_in(page, live_server, "student1")
+    page.goto(live_server.url + demo_assignment.get_absolute_url())
+    box = question_box(page, highlight)
+
+    # From the top of the page, Tab to the first sentence button, then on to the sentence.
+    tab_until(page, f"el => el.matches('#question-{highlight.pk} .sentence-toggle')")
+    tab_until(page, f"el => el.getAttribute('aria-label') === 'Mark sentence {wreckers + 1}'")
+    page.keyboard.press("Space")
+    wreckers_toggle = box.get_by_role("button", name=f"Mark sentence {wreckers + 1}")
+    expect(wreckers_toggle).to_have_attribute("aria-pressed", "true")
+    expect(wreckers_toggle).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    crimes_toggle = box.get_by_role("button", name=f"Mark sentence {crimes + 1}")
+    expect(crimes_toggle).to_have_attribute("aria-pressed", "true")
+    wait_until_saved(page, highlight)
+    submission = Submission.objects.get(assignment=demo_assignment, student__username="student1")
+    assert saved_ranges(submission, highlight) == [sentences[wreckers], sentences[crimes]]
+
+    # Pressing a marked sentence's button again unmarks it.
+    page.keyboard.press("Shift+Tab")
+    expect(wreckers_toggle).to_be_focused()
+    page.keyboard.press("Space")
+    expect(wreckers_toggle).to_have_attribute("aria-pressed", "false")
+    expect(crimes_toggle).to_have_attribute("aria-pressed", "true")
+    expect(box.locator(".marked-list q")).to_have_text([text[slice(*sentences[crimes])]])
+    expect(box.locator(".save-status")).to_have_text(re.compile("Saving|Not saved yet"))
+    wait_until_saved(page, highlight)
+    assert saved_ranges(submission, highlight) == [sentences[crimes]]
+
+
+def test_an_older_tab_cannot_overwrite_newer_work_and_loses_nothing(
+    new_context, live_server, demo_assignment
+):
+    written = question_of(demo_assignment, Question.Kind.WRITTEN)
+    context = new_context()
+    first = context.new_page()
+    log_in(first, live_server, "student1")
+    url = live_server.url + demo_assignment.get_absolute_url()
+    first.goto(url)
+    second = context.new_page()
+    second.goto(url)
+
+    first_text = "Written in the first tab: the journalists saw only what the court showed."
+    second_text = "Written in the second tab, which still shows the page as it was loaded."
+    question_box(first, written).get_by_label("Your answer").fill(first_text)
+    wait_until_saved(first, written)
+
+    box = question_box(second, written)
+    box.get_by_label("Your answer").fill(second_text)
+    conflict = box.locator(".answer-conflict")
+    expect(conflict).to_contain_text("This answer was changed in another tab or window at")
+    expect(box.locator(".save-status")).to_contain_text("Not saved")
+    # Both versions are on the screen: the one typed here, and the newer saved one.
+    expect(box.get_by_label("Your answer")).to_have_value(second_text)
+    expect(conflict).to_contain_text(first_text)
+    expect(conflict.get_by_role("button", name="Keep my version")).to_be_visible()
+    answer = Answer.objects.get(question=written, submission__student__username="student1")
+    assert (answer.response["text"], answer.revision) == (first_text, 1)
+
+
+def test_assignment_page_fits_a_phone_and_every_control_can_be_reached(
+    new_context, live_server, demo_assignment
+):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    log_in(page, live_server, "student1")
+    page.goto(live_server.url + demo_assignment.get_absolute_url())
+    expect(page.locator("a.review-and-submit")).to_be_attached()
+
+    assert page.evaluate(NO_SIDEWAYS_SCROLLING), "the page scrolls sideways on a phone"
+    reach = page.evaluate(CONTROLS_OUT_OF_REACH)
+    assert reach["problems"] == []
+    assert reach["checked"] > 60  # every question's fields, buttons and links
+    # Opening every source in place must not widen the page either.
+    for summary in page.locator("details.source-inline > summary").all():
+        summary.click()
+    assert page.evaluate(NO_SIDEWAYS_SCROLLING), "an opened source scrolls sideways"
+    assert page.evaluate(CONTROLS_OUT_OF_REACH)["problems"] == []
+    check_accessibility(page, live_server, "the assignment page on a phone")
+
+    # The keyboard reaches every answer field, question by question, then the Submit link.
+    page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+    visited = tab_until(page, "el => el.matches('a.review-and-submit')")
+    fields = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+             "form.answer-form textarea, form.answer-form input:not([type=hidden]),"
+             + " form.answer-form .sentence-toggle, form.answer-form .save-button"))
+           .map(DESCRIBE)""".replace("DESCRIBE", DESCRIBE)
+    )
+    assert set(fields) - set(visited) == set()
+
+
+NO_SIDEWAYS_SCROLLING = (
+    "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+)
+
+# Every control in the page's content, scrolled into view: it must have a box inside the
+# screen's width, and be what a finger at its centre would touch. A radio button drawn as
+# a button (Bootstrap's btn-check) is reached through its label.
+CONTROLS_OUT_OF_REACH = """() => {
+  const problems = [];
+  let checked = 0;
+  const controls = document.querySelectorAll(
+    "main a[href], main button, main input:not([type=hidden]), main textarea, main select,"
+    + " main summary");
+  for (const control of controls) {
+    if (control.closest("details:not([open]) > :not(summary)")) continue;
+    if (control.closest("[hidden]")) continue;
+    const target = control.matches(".btn-check") ? control.labels[0] : control;
+    if (!target.getClientRects().length) continue;  // not displayed at this width by design
+    checked += 1;
+    target.scrollIntoView({block: "center", inline: "nearest", behavior: "instant"});
+    const box = target.getBoundingClientRect();
+    const name = (control.id || control.name || control.textContent || "").trim().slice(0, 40);
+    if (box.width < 1 || box.height < 1) { problems.push(`${name}: no size`); continue; }
+    if (box.left < 0 || box.right > document.documentElement.clientWidth + 0.5) {
+      problems.push(`${name}: off the side of the screen`);
+      continue;
+    }
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    const label = control.labels && control.labels[0];
+    if (!hit || !(target.contains(hit) || hit.contains(target) || (label && label.contains(hit)))) {
+      problems.push(`${name}: covered by ${hit ? hit.outerHTML.slice(0, 80) : "nothing"}`);
+    }
+  }
+  return {checked, problems};
+}"""
