@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 
-from exercises import demo
+from exercises import demo, services
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
@@ -102,3 +102,73 @@ def check_accessibility(page, live_server, what):
         for v in serious
     )
     return results
+
+
+# Work done off-screen, for the pages that show it --------------------------------------
+
+DEMO_ANSWERS = {
+    "rating": {
+        "rating": 2,
+        "justification": (
+            "Duranty wrote this in 1935, a year before the trial, so it cannot tell us what "
+            "happened in court. It shows how the New York Times' man in Moscow already saw "
+            "the opposition."
+        ),
+    },
+    "comparison": {
+        "justification": (
+            "Trotsky wrote after the trial and knew the accused; his bias is open and can be "
+            "allowed for. Duranty wrote in 1935 and says nothing about the trial itself, "
+            "though he was in Moscow and close to the regime."
+        ),
+    },
+    "opvl": {
+        "origin": "Alexander Orlov, an NKVD officer who fled to the United States in 1938.",
+        "purpose": "To show a Western public how the trials were prepared.",
+        "value": "An insider in the organisation that ran the investigations.",
+        "limitation": "He gives no evidence, and wrote after defecting.",
+    },
+    "choice": {"selected": ["duranty", "zinoviev"]},
+    "written": {
+        "text": (
+            "The journalists in the courtroom saw the confessions, not the interrogations "
+            "behind them. The Observer and the New Republic found the stories consistent, but "
+            "the New Statesman asked why guilty men would cringe and crawl before the court. "
+            "Being present let them report the trial; it did not let them judge it, because "
+            "what mattered had happened before the defendants entered the room."
+        ),
+    },
+}
+
+
+def sources_of(question):
+    return [row.source for row in question.question_sources.select_related("source")]
+
+
+def demo_response(question):
+    """A plausible student's response to a demo question, in the kind's shape."""
+    sources = sources_of(question)
+    if question.kind == "comparison":
+        return {**DEMO_ANSWERS["comparison"], "choice": str(sources[1].pk)}
+    if question.kind == "highlight":
+        text = sources[0].text
+        quotes = ["Fascist agent Trotsky", "nest of wreckers and spies"]
+        return {"ranges": [{"start": text.index(q), "end": text.index(q) + len(q)} for q in quotes]}
+    if question.kind == "matrix":
+        verdicts = ["supports", "supports", "challenges", "challenges", "challenges", "silent"]
+        return {"verdicts": {str(s.pk): v for s, v in zip(sources, verdicts, strict=True)}}
+    return DEMO_ANSWERS[question.kind]
+
+
+def answer_off_screen(assignment, username, *, kinds=None, submit=False):
+    """Save a student's answers through the same services the pages use; hand them in."""
+    student = assignment.classroom.students.get(username=username)
+    submission, _ = services.open_submission(assignment, student)
+    for question in assignment.questions.order_by("order"):
+        if kinds is not None and question.kind not in kinds:
+            continue
+        response = question.clean_response(demo_response(question), sources_of(question))
+        services.save_answer(submission, question, response, based_on=0)
+    if submit:
+        services.submit(submission)
+    return submission

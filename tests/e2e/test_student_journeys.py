@@ -150,6 +150,11 @@ def test_student_joins_answers_every_kind_reloads_and_submits(page, live_server,
     page.get_by_role("link", name=demo.ASSIGNMENT_TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.ASSIGNMENT_TITLE)
     check_accessibility(page, live_server, "the assignment page")
+    # A look at the confirmation page first: it lists what is not finished.
+    page.locator("a.review-and-submit").click()
+    expect(page.locator(".unanswered")).to_contain_text("8 of 8 questions are not finished")
+    check_accessibility(page, live_server, "the submit confirmation, nothing answered")
+    page.get_by_role("link", name="Keep working").click()
 
     answer_every_question(page, questions)
     for question in questions:
