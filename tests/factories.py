@@ -253,3 +253,21 @@ class ChoiceQuestionFactory(QuestionFactory):
         }
     )
     key = factory.LazyFunction(lambda: {"correct": ["a", "b"]})
+
+
+# The teacher's desk (admin) ------------------------------------------------------------------
+
+
+class DeskTeacherFactory(TeacherFactory):
+    """A staff user whose only permissions are those of the "Teachers" group (a migration
+    makes the group)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def teachers_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="Teachers"))

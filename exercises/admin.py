@@ -1,0 +1,1087 @@
+"""The teacher's desk: classes, assignments and their questions, rubrics, grading.
+
+A teacher is a staff user in the "Teachers" group (see migration 0002). The group's
+permissions say what kinds of thing a teacher may touch; `TeacherScopedMixin` narrows them
+to the classes the teacher teaches, everywhere the admin reaches the database for them:
+change lists, change pages, autocomplete results, the choices of related fields, bulk
+actions and exports. Sources and rubrics are shared by all teachers. A superuser sees all.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
+
+from . import grading
+from .admin_forms import (
+    GradeForm,
+    LevelForm,
+    QuestionForm,
+    QuestionInlineForm,
+    QuestionInlineFormSet,
+    StudentConfirmImportForm,
+    StudentImportForm,
+    marks,
+    question_problems,
+    rubric_maximum,
+    source_label,
+)
+from .kinds import DEFAULT_RATING_LABELS, VERDICTS, merge_ranges
+from .models import (
+    Answer,
+    Assignment,
+    AssignmentSource,
+    Classroom,
+    Criterion,
+    Enrollment,
+    Grade,
+    Level,
+    Question,
+    Rubric,
+    Submission,
+)
+
+# Who sees what -----------------------------------------------------------------------------
+
+# How each model of a class hangs off it: the lookup from the model to its class.
+CLASS_OF = {
+    Classroom: "pk",
+    Enrollment: "classroom",
+    Assignment: "classroom",
+    AssignmentSource: "assignment__classroom",
+    Question: "assignment__classroom",
+    Submission: "assignment__classroom",
+    Answer: "submission__assignment__classroom",
+    Grade: "answer__submission__assignment__classroom",
+}
+
+
+def teacher_scope(queryset, user):
+    """Narrow a queryset of a class's things to the classes `user` teaches.
+
+    Shared material (sources, rubrics) is returned as it is. A superuser sees everything.
+    """
+    lookup = CLASS_OF.get(queryset.model)
+    if lookup is None or user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{lookup}__in": Classroom.objects.taught_by(user).values("pk")})
+
+
+class TeacherScopedMixin:
+    """For ModelAdmins and inlines: a teacher works on their own classes only."""
+
+    def get_queryset(self, request):
+        return teacher_scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model in CLASS_OF and "queryset" not in kwargs:
+            kwargs["queryset"] = teacher_scope(model._default_manager.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LargeTablePaginator(Paginator):
+    """Does not COUNT(*) a huge table: an unfiltered list on PostgreSQL uses the planner's
+    estimate of the table's size (as healthchecks' admin does). A teacher's list is always
+    filtered to their classes, so it is counted exactly, and is never huge."""
+
+    ESTIMATE_ABOVE = 10_000
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is not None and not query.where and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples FROM pg_class WHERE relname = %s",
+                    [query.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            estimate = int(row[0]) if row else 0
+            if estimate > self.ESTIMATE_ABOVE:
+                return estimate
+        return super().count
+
+
+def person(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def admin_link(obj, text=None):
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or obj)
+
+
+# Classes and students -------------------------------------------------------------------------
+
+
+class EnrollmentInline(TeacherScopedMixin, admin.TabularInline):
+    model = Enrollment
+    verbose_name = "student"
+    verbose_name_plural = "students"
+    fields = ["student_name", "student_username", "joined_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("student")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # students join with the class's code, or are imported
+
+    @admin.display(description="name")
+    def student_name(self, enrollment):
+        return person(enrollment.student)
+
+    @admin.display(description="username")
+    def student_username(self, enrollment):
+        return enrollment.student.username
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(TeacherScopedMixin, admin.ModelAdmin):
+    list_display = ["name", "teacher_names", "student_count", "join_code"]
+    search_fields = ["name", "join_code"]
+    fields = ["name", "teachers", "join_code", "import_students"]
+    readonly_fields = ["join_code", "import_students"]
+    filter_horizontal = ["teachers"]
+    inlines = [EnrollmentInline]
+
+    def get_queryset(self, request):
+        students = (
+            Enrollment.objects.filter(classroom=OuterRef("pk"))
+            .order_by()
+            .values("classroom")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("teachers")
+            .annotate(student_count=Subquery(students))
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teachers":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+            kwargs["help_text"] = "Everyone who teaches this class sees and grades its work."
+            if not request.user.is_superuser:
+                kwargs["required"] = False
+                kwargs["help_text"] += " You stay one of them."
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            # A teacher's new class is theirs, and they cannot lock themselves out of one.
+            form.instance.teachers.add(request.user)
+
+    @admin.display(description="teachers")
+    def teacher_names(self, classroom):
+        return ", ".join(person(teacher) for teacher in classroom.teachers.all())
+
+    @admin.display(description="students", ordering="student_count")
+    def student_count(self, classroom):
+        return classroom.student_count or 0
+
+    @admin.display(description="import students")
+    def import_students(self, classroom):
+        if not classroom.pk:
+            return "Save the class first."
+        url = reverse("admin:exercises_enrollment_import")
+        return format_html(
+            '<a href="{}?classroom={}">Create student accounts from a CSV file</a>',
+            url,
+            classroom.pk,
+        )
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
+    """Students' places in classes; new student accounts are imported from a CSV file."""
+
+    list_display = ["student_name", "student_username", "classroom", "joined_at"]
+    list_filter = [("classroom", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["student", "classroom"]
+    search_fields = [
+        "student__username",
+        "student__first_name",
+        "student__last_name",
+        "classroom__name",
+    ]
+    resource_classes = [grading.StudentResource]
+    import_formats = [CSV]
+    import_form_class = StudentImportForm
+    confirm_form_class = StudentConfirmImportForm
+    import_template_name = "admin/exercises/enrollment/import.html"
+
+    def has_add_permission(self, request):
+        return False  # a student is added by joining with the code, or by import
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("exercises.add_enrollment")
+
+    @admin.display(description="student", ordering="student__last_name")
+    def student_name(self, enrollment):
+        return person(enrollment.student)
+
+    @admin.display(description="username", ordering="student__username")
+    def student_username(self, enrollment):
+        return enrollment.student.username
+
+    # Import: the class is one of the importing teacher's.
+
+    def _taught(self, request):
+        return Classroom.objects.taught_by(request.user)
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["classroom"].queryset = self._taught(request)
+        return form
+
+    def get_import_form_initial(self, request):
+        return {"classroom": request.GET.get("classroom")}
+
+    def create_confirm_form(self, request, import_form=None):
+        form = super().create_confirm_form(request, import_form)
+        form.fields["classroom"].queryset = self._taught(request)
+        return form
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None and import_form.cleaned_data.get("classroom"):
+            initial["classroom"] = import_form.cleaned_data["classroom"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        classroom = None
+        if form is not None and hasattr(form, "cleaned_data"):
+            classroom = form.cleaned_data.get("classroom")
+        return {"teacher": request.user, "classroom": classroom}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True  # one bad row: nothing is imported
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                "Nothing was imported: some rows were refused. Correct the file and "
+                "upload it again.",
+            )
+            return redirect("admin:exercises_enrollment_import")
+        self.generate_log_entries(result, request)
+        accounts = grading.imported_accounts(result)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{len(accounts)} student accounts created",
+            "opts": self.opts,
+            "accounts": accounts,
+        }
+        return TemplateResponse(request, "admin/exercises/enrollment/import_result.html", context)
+
+
+# Rubrics -------------------------------------------------------------------------------------
+
+
+class LevelInline(admin.TabularInline):
+    model = Level
+    form = LevelForm
+    extra = 0
+    verbose_name = "level of response"
+    verbose_name_plural = "levels of response (the grader picks a level, then a mark in its band)"
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    fields = ["order", "name", "description", "levels"]
+    readonly_fields = ["levels"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("levels")
+
+    @admin.display(description="levels of response")
+    def levels(self, criterion):
+        if not criterion.pk:
+            return "Save, then open the criterion to add its levels."
+        return ", ".join(str(level) for level in criterion.levels.all()) or "None yet: open it"
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["name", "criterion_count", "maximum"]
+    search_fields = ["name", "description"]
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(criterion_count=Count("criteria"))
+            .prefetch_related("criteria__levels")
+        )
+
+    @admin.display(description="criteria", ordering="criterion_count")
+    def criterion_count(self, rubric):
+        return rubric.criterion_count
+
+    @admin.display(description="maximum marks")
+    def maximum(self, rubric):
+        return marks(rubric_maximum(rubric))
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "rubric", "order"]
+    list_filter = ["rubric"]
+    search_fields = ["name", "rubric__name"]
+    autocomplete_fields = ["rubric"]
+    inlines = [LevelInline]
+
+
+# Assignments and questions -------------------------------------------------------------------
+
+
+def preview_url(assignment):
+    try:
+        return reverse("exercises:assignment_preview", args=[assignment.pk])
+    except NoReverseMatch:  # the student pages may not provide a preview
+        return None
+
+
+def settings_summary(question, sources):
+    settings, key = question.settings or {}, question.key or {}
+    kind = question.kind
+    parts = []
+    if settings.get("enquiry"):
+        parts.append(f"Enquiry: {settings['enquiry']}")
+    if kind == "matrix" and settings.get("claim"):
+        parts.append(f"Claim: {settings['claim']}")
+    if kind == "highlight":
+        if settings.get("instruction"):
+            parts.append(settings["instruction"])
+        parts.append(f"{len(key.get('ranges') or [])} key passage(s)")
+    if kind == "choice":
+        parts.append(
+            f"{len(settings.get('options') or [])} options, {len(key.get('correct') or [])} correct"
+        )
+    if kind == "written":
+        parts.append(f"{settings.get('length', 'extended')} answer")
+    if sources:
+        parts.append("Sources: " + ", ".join(source_label(s) for s in sources))
+    return " · ".join(parts)
+
+
+class AssignmentSourceInline(TeacherScopedMixin, admin.TabularInline):
+    model = AssignmentSource
+    autocomplete_fields = ["source"]
+    extra = 0
+    verbose_name = "source"
+    verbose_name_plural = "sources students read (in this order)"
+
+
+class QuestionInline(TeacherScopedMixin, admin.StackedInline):
+    model = Question
+    form = QuestionInlineForm
+    formset = QuestionInlineFormSet
+    fields = ["order", "kind", "prompt", ("points", "rubric"), "summary"]
+    readonly_fields = ["summary"]
+    autocomplete_fields = ["rubric"]
+    extra = 0
+    ordering = ["order", "id"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rubric")
+            .prefetch_related("question_sources__source__author")
+        )
+
+    @admin.display(description="sources, settings and key")
+    def summary(self, question):
+        if not question.pk:
+            return "Save the assignment, then open the question to choose its sources."
+        sources = [link.source for link in question.question_sources.all()]
+        problems = question_problems(question, sources)
+        url = reverse("admin:exercises_question_change", args=[question.pk])
+        return format_html(
+            '{}<br>{}<a href="{}">Edit its sources, settings and key →</a>',
+            settings_summary(question, sources) or "—",
+            format_html_join(
+                "", '<span class="desk-problem">To finish: {}</span><br>', ((p,) for p in problems)
+            ),
+            url,
+        )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "classroom",
+        "status",
+        "opens_at",
+        "due_at",
+        "question_count",
+        "submitted_count",
+    ]
+    list_filter = ["status", ("classroom", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["classroom"]
+    search_fields = ["title", "classroom__name"]
+    autocomplete_fields = ["classroom"]
+    date_hierarchy = "opens_at"
+    fieldsets = [
+        (None, {"fields": ["classroom", "title", "instructions", "status"]}),
+        ("Dates", {"fields": ["opens_at", "due_at", "accepts_late"]}),
+        ("Teacher's desk", {"fields": ["desk_links"]}),
+    ]
+    readonly_fields = ["desk_links"]
+    inlines = [AssignmentSourceInline, QuestionInline]
+    actions = ["duplicate", "export_gradebook"]
+
+    def view_on_site(self, assignment):
+        return preview_url(assignment)  # the students' own page would refuse a teacher
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        def count(**filters):
+            return Subquery(
+                Submission.objects.filter(assignment=OuterRef("pk"), **filters)
+                .order_by()
+                .values("assignment")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+
+        questions = (
+            Question.objects.filter(assignment=OuterRef("pk"))
+            .order_by()
+            .values("assignment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                question_total=Subquery(questions),
+                submitted_total=count(status=Submission.Status.SUBMITTED),
+            )
+        )
+
+    @admin.display(description="questions", ordering="question_total")
+    def question_count(self, assignment):
+        return assignment.question_total or 0
+
+    @admin.display(description="handed in", ordering="submitted_total")
+    def submitted_count(self, assignment):
+        url = reverse("admin:exercises_submission_changelist")
+        return format_html(
+            '<a href="{}?assignment__id__exact={}">{}</a>',
+            url,
+            assignment.pk,
+            assignment.submitted_total or 0,
+        )
+
+    @admin.display(description="links")
+    def desk_links(self, assignment):
+        if not assignment.pk:
+            return "Save the assignment first."
+        links = [
+            (
+                reverse("admin:exercises_question_add") + f"?assignment={assignment.pk}",
+                "Add a question on its own page",
+            ),
+            (
+                reverse("admin:exercises_submission_changelist")
+                + f"?assignment__id__exact={assignment.pk}",
+                "Grade the submissions",
+            ),
+            (
+                reverse("admin:exercises_assignment_gradebook", args=[assignment.pk]),
+                "Download the gradebook (CSV)",
+            ),
+        ]
+        preview = preview_url(assignment)
+        if preview:
+            links.insert(0, (preview, "Preview as a student"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/gradebook/",
+                self.admin_site.admin_view(self.gradebook_view),
+                name="exercises_assignment_gradebook",
+            )
+        ] + super().get_urls()
+
+    def gradebook_view(self, request, object_id):
+        assignment = self.get_object(request, unquote(object_id))
+        if assignment is None:
+            raise Http404("No such assignment among your classes.")
+        if not self.has_view_permission(request, assignment):
+            raise PermissionDenied
+        return grading.gradebook_response(assignment)
+
+    @admin.action(description="Duplicate (as a draft copy, with questions and sources)")
+    def duplicate(self, request, queryset):
+        copies = [grading.duplicate_assignment(assignment) for assignment in queryset]
+        if len(copies) == 1:
+            messages.success(
+                request,
+                format_html(
+                    "Copied as {}. Change its class and dates, then publish it.",
+                    admin_link(copies[0]),
+                ),
+            )
+        else:
+            messages.success(request, f"{len(copies)} assignments copied as drafts.")
+
+    @admin.action(description="Export the gradebook (CSV)")
+    def export_gradebook(self, request, queryset):
+        assignments = list(queryset[:2])
+        if len(assignments) != 1:
+            messages.error(request, "Choose one assignment: a gradebook is one assignment's.")
+            return None
+        return grading.gradebook_response(assignments[0])
+
+
+@admin.register(Question)
+class QuestionAdmin(TeacherScopedMixin, admin.ModelAdmin):
+    form = QuestionForm
+    list_display = ["short_prompt", "assignment", "kind", "points", "order"]
+    list_filter = ["kind", ("assignment", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["assignment"]
+    search_fields = ["prompt", "assignment__title"]
+    autocomplete_fields = ["assignment", "rubric"]
+    fieldsets = [
+        (None, {"fields": ["assignment", ("order", "kind"), "prompt", "chosen_sources"]}),
+        (
+            "Enquiry (reliability rating, comparison, OPVL)",
+            {
+                "fields": ["enquiry"],
+                "classes": ["kind-fields", "kind-rating", "kind-comparison", "kind-opvl"],
+            },
+        ),
+        (
+            "Justification (reliability rating, comparison)",
+            {
+                "fields": ["min_justification"],
+                "classes": ["kind-fields", "kind-rating", "kind-comparison"],
+            },
+        ),
+        (
+            "Reliability rating",
+            {"fields": ["labels", "expected_rating"], "classes": ["kind-fields", "kind-rating"]},
+        ),
+        (
+            "Comparison",
+            {"fields": ["expected_choice"], "classes": ["kind-fields", "kind-comparison"]},
+        ),
+        (
+            "Highlight passages",
+            {
+                "fields": ["instruction", "key_passages"],
+                "classes": ["kind-fields", "kind-highlight"],
+            },
+        ),
+        (
+            "Corroboration matrix",
+            {"fields": ["claim", "verdicts"], "classes": ["kind-fields", "kind-matrix"]},
+        ),
+        ("Choice", {"fields": ["options", "multiple"], "classes": ["kind-fields", "kind-choice"]}),
+        (
+            "Written answer",
+            {"fields": ["length", "min_length"], "classes": ["kind-fields", "kind-written"]},
+        ),
+        ("Marking", {"fields": ["points", "rubric", "model_answer"]}),
+    ]
+
+    class Media:
+        js = ["js/admin_question.js"]
+        css = {"all": ["css/admin.css"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        site = self.admin_site
+
+        class BoundQuestionForm(form):
+            def __init__(self, *args, **kw):
+                kw.setdefault("admin_site", site)
+                super().__init__(*args, **kw)
+
+        return BoundQuestionForm
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        assignment = initial.get("assignment")
+        if (
+            assignment
+            and not teacher_scope(
+                Assignment.objects.filter(pk=assignment if str(assignment).isdigit() else None),
+                request.user,
+            ).exists()
+        ):
+            initial.pop("assignment")
+        return initial
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_sources()
+        question = form.instance
+        if change and question.key != form.key_before and question.rules.objective:
+            scored = question.answers.filter(auto_score__isnull=False).count()
+            if scored:
+                url = reverse("admin:exercises_submission_changelist")
+                messages.warning(
+                    request,
+                    format_html(
+                        "The key changed: {} answers were scored with the old one. Choose "
+                        '<a href="{}?assignment__id__exact={}">the submissions</a> and run '
+                        "“Score the objective questions automatically” to rescore them.",
+                        scored,
+                        url,
+                        question.assignment_id,
+                    ),
+                )
+
+    def response_post_save_change(self, request, obj):
+        return redirect("admin:exercises_assignment_change", obj.assignment_id)
+
+    def response_post_save_add(self, request, obj):
+        return redirect("admin:exercises_assignment_change", obj.assignment_id)
+
+    @admin.display(description="question", ordering="prompt")
+    def short_prompt(self, question):
+        return Truncator(question.prompt).chars(80)
+
+
+# Grading ------------------------------------------------------------------------------------
+
+
+class GradedFilter(admin.SimpleListFilter):
+    title = "graded"
+    parameter_name = "graded"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Every answer has a score"), ("no", "Waiting for a score")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return grading.graded(queryset)
+        if self.value() == "no":
+            return grading.not_graded(queryset)
+        return queryset
+
+
+@admin.register(Submission)
+class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
+    list_display = [
+        "student_name",
+        "assignment",
+        "status",
+        "submitted_at",
+        "late",
+        "auto_score",
+        "total_score",
+        "graded",
+        "graded_by",
+        "released",
+    ]
+    list_filter = [
+        ("assignment__classroom", admin.RelatedOnlyFieldListFilter),
+        ("assignment", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "late",
+        GradedFilter,
+    ]
+    list_select_related = ["student", "assignment"]
+    search_fields = ["student__username", "student__first_name", "student__last_name"]
+    ordering = ["-submitted_at", "-pk"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # counts per filter choice: too dear on a big table
+    paginator = LargeTablePaginator
+    list_per_page = 50
+    actions = [
+        "score_objective",
+        "release_grades",
+        "withdraw_release",
+        "return_for_revision",
+        "export_gradebook",
+    ]
+    grade_template = "admin/exercises/submission/grade.html"
+
+    def get_queryset(self, request):
+        return grading.with_scores(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False  # students hand in work; teachers grade it
+
+    # Columns
+
+    @admin.display(description="student", ordering="student__last_name")
+    def student_name(self, submission):
+        return person(submission.student)
+
+    @admin.display(description="auto", ordering="auto_total")
+    def auto_score(self, submission):
+        return _points(submission.auto_total)
+
+    @admin.display(description="total", ordering="total")
+    def total_score(self, submission):
+        return _points(submission.total)
+
+    @admin.display(description="graded", boolean=True, ordering="is_graded")
+    def graded(self, submission):
+        return submission.is_graded
+
+    @admin.display(description="by", ordering="last_grader_username")
+    def graded_by(self, submission):
+        return (submission.last_grader_name or "").strip() or submission.last_grader_username or ""
+
+    @admin.display(description="released", boolean=True, ordering="released_at")
+    def released(self, submission):
+        return submission.released_at is not None
+
+    # Actions
+
+    @admin.action(description="Score the objective questions automatically", permissions=["change"])
+    def score_objective(self, request, queryset):
+        count = grading.score_objective(queryset)
+        messages.success(request, f"{count} answers to objective questions scored.")
+
+    @admin.action(description="Release grades to the students", permissions=["change"])
+    def release_grades(self, request, queryset):
+        waiting = grading.not_graded(queryset).count()
+        count = grading.release(queryset)
+        messages.success(request, f"Grades released for {count} submissions.")
+        if waiting:
+            messages.warning(
+                request,
+                f"{waiting} of the chosen submissions still have answers without a score.",
+            )
+
+    @admin.action(description="Hide released grades again", permissions=["change"])
+    def withdraw_release(self, request, queryset):
+        count = grading.withdraw_release(queryset)
+        messages.success(request, f"Grades hidden again for {count} submissions.")
+
+    @admin.action(description="Return to the students for revision", permissions=["change"])
+    def return_for_revision(self, request, queryset):
+        count = grading.return_for_revision(queryset)
+        messages.success(
+            request,
+            f"{count} submissions returned: the students can edit and hand them in again.",
+        )
+
+    @admin.action(description="Export the gradebook of their assignment (CSV)")
+    def export_gradebook(self, request, queryset):
+        assignment_ids = list(
+            queryset.order_by().values_list("assignment_id", flat=True).distinct()[:2]
+        )
+        if len(assignment_ids) != 1:
+            messages.error(request, "Choose submissions of one assignment.")
+            return None
+        return grading.gradebook_response(Assignment.objects.get(pk=assignment_ids[0]))
+
+    # The grading page: the whole submission, graded on one page.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        submission = self.get_object(request, unquote(object_id))
+        if submission is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, submission):
+            raise PermissionDenied
+        can_grade = self.has_change_permission(request, submission) and request.user.has_perms(
+            ["exercises.add_grade", "exercises.change_grade"]
+        )
+        answers = self._answers(submission)
+        if request.method == "POST":
+            if not can_grade:
+                raise PermissionDenied
+            forms = [GradeForm(request.POST, answer=answer) for answer in answers]
+            if all(form.is_valid() for form in forms):
+                response = self._save(request, submission, forms)
+                if response is not None:
+                    return response
+                answers, forms = self._forms_after_conflict(request, submission)
+            else:
+                messages.error(request, "Nothing was saved: correct the marks shown in red below.")
+        else:
+            forms = [GradeForm(answer=answer) for answer in answers]
+        return self._grading_page(request, submission, answers, forms, can_grade)
+
+    def _answers(self, submission):
+        answers = list(
+            submission.answers.select_related("question__rubric", "grade__graded_by")
+            .prefetch_related(
+                Prefetch(
+                    "question__rubric__criteria",
+                    queryset=Criterion.objects.prefetch_related("levels"),
+                ),
+                "grade__criterion_grades",
+            )
+            .order_by("question__order", "question_id")
+        )
+        sources = grading.question_sources([answer.question_id for answer in answers])
+        for answer in answers:
+            answer.sources = sources.get(answer.question_id, [])
+        return answers
+
+    def _save(self, request, submission, forms):
+        inputs = [
+            grading.GradeInput(
+                answer=form.answer,
+                version=form.cleaned_data["version"],
+                score=form.cleaned_data["score"],
+                feedback=form.cleaned_data["feedback"],
+                override_reason=form.cleaned_data["override_reason"],
+                levels=[grading.LevelChoice(*chosen) for chosen in form.levels],
+            )
+            for form in forms
+            if form.grader_changed()
+        ]
+        try:
+            grading.save_grades(request.user, inputs)
+        except grading.GradeConflict as conflict:
+            request._grade_conflicts = {c.answer.pk: c.grade for c in conflict.conflicts}
+            messages.error(
+                request,
+                "Nothing was saved: someone else graded "
+                f"{len(conflict.conflicts)} of these answers while you were working. Their "
+                "grades are shown below; yours are still in the form. Save again to "
+                "replace theirs with yours.",
+            )
+            return None
+        if inputs:
+            messages.success(request, f"{len(inputs)} grade(s) saved for {submission}.")
+        else:
+            messages.info(request, "Nothing had changed: nothing was saved.")
+        if "_grade_next" in request.POST:
+            following = grading.next_ungraded(submission, self.get_queryset(request))
+            if following is not None:
+                return redirect("admin:exercises_submission_change", following.pk)
+            messages.info(
+                request, f"Every submission handed in for {submission.assignment} is graded."
+            )
+            changelist = reverse("admin:exercises_submission_changelist")
+            return redirect(f"{changelist}?assignment__id__exact={submission.assignment_id}")
+        return redirect("admin:exercises_submission_change", submission.pk)
+
+    def _forms_after_conflict(self, request, submission):
+        """The grader's input kept, now based on the grades as the other grader left them:
+        saving again replaces theirs, knowingly."""
+        conflicts = request._grade_conflicts
+        data = request.POST.copy()
+        answers = self._answers(submission)
+        forms = []
+        for answer in answers:
+            if answer.pk in conflicts:
+                as_saved = GradeForm(answer=answer)
+                data[as_saved.add_prefix("version")] = as_saved.initial["version"]
+                data.update(as_saved.loaded_values())
+            form = GradeForm(data, answer=answer)
+            if answer.pk in conflicts:
+                form.conflict = conflicts[answer.pk]
+                form.conflict_grader = person(form.conflict.graded_by) or "Another grader"
+            form.is_valid()
+            forms.append(form)
+        return answers, forms
+
+    def _grading_page(self, request, submission, answers, forms, can_grade):
+        questions = list(submission.assignment.questions.order_by("order", "id"))
+        positions = {question.pk: n for n, question in enumerate(questions, start=1)}
+        answered = {answer.question_id for answer in answers}
+        unanswered = [question for question in questions if question.pk not in answered]
+        for question in unanswered:
+            question.position = positions[question.pk]
+        for answer in answers:
+            answer.position = positions.get(answer.question_id)
+        rows = [
+            (answer, answer_view(answer), form) for answer, form in zip(answers, forms, strict=True)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Grade {person(submission.student)}",
+            "subtitle": str(submission.assignment),
+            "opts": self.opts,
+            "submission": submission,
+            "rows": rows,
+            "unanswered": unanswered,
+            "can_grade": can_grade,
+            "history": grade_history(
+                submission, {answer.pk: answer.position for answer in answers}
+            ),
+            "original": submission,
+            "has_view_permission": True,
+            "media": self.media,
+        }
+        return TemplateResponse(request, self.grade_template, context)
+
+
+def _points(value):
+    return "–" if value is None else marks(value)
+
+
+# How an answer is shown to its grader ------------------------------------------------------------
+
+
+def marked_pieces(text, ranges):
+    """The text cut into (words, marked?) pieces, for <mark> in the template."""
+    pieces, position = [], 0
+    for start, end in merge_ranges(ranges or []):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+def answer_view(answer):
+    """What the template needs to show an answer next to its question and key."""
+    question, response = answer.question, answer.response or {}
+    settings, key, sources = question.settings or {}, question.key or {}, answer.sources
+    by_id = {str(source.pk): source for source in sources}
+    view = {
+        "kind": question.kind,
+        "sources": sources,
+        "template": f"admin/exercises/submission/answer_{question.kind}.html",
+    }
+    if question.kind == "rating":
+        labels = settings.get("labels") or DEFAULT_RATING_LABELS
+        rating = response.get("rating")
+        view.update(
+            enquiry=settings.get("enquiry", ""),
+            rating=rating,
+            rating_label=labels[rating - 1] if isinstance(rating, int) and 1 <= rating <= 5 else "",
+            expected=key.get("rating"),
+            justification=response.get("justification", ""),
+        )
+    elif question.kind == "comparison":
+        chosen, expected = by_id.get(str(response.get("choice"))), by_id.get(str(key.get("choice")))
+        view.update(
+            enquiry=settings.get("enquiry", ""),
+            chosen=source_label(chosen) if chosen else "",
+            expected=source_label(expected) if expected else "",
+            justification=response.get("justification", ""),
+        )
+    elif question.kind == "opvl":
+        view.update(
+            enquiry=settings.get("enquiry", ""),
+            parts=[
+                (label, response.get(field, ""))
+                for field, label in (
+                    ("origin", "Origin"),
+                    ("purpose", "Purpose"),
+                    ("value", "Value"),
+                    ("limitation", "Limitation"),
+                )
+            ],
+        )
+    elif question.kind == "highlight":
+        text = sources[0].text if sources else ""
+        view.update(
+            instruction=settings.get("instruction", ""),
+            student=marked_pieces(text, response.get("ranges")),
+            key=marked_pieces(text, key.get("ranges")),
+        )
+    elif question.kind == "matrix":
+        given, wanted = response.get("verdicts") or {}, key.get("verdicts") or {}
+        view.update(
+            claim=settings.get("claim", ""),
+            rows=[
+                (
+                    source_label(source),
+                    VERDICTS.get(given.get(str(source.pk)), "—"),
+                    VERDICTS.get(wanted.get(str(source.pk)), "—"),
+                    given.get(str(source.pk)) == wanted.get(str(source.pk)),
+                )
+                for source in sources
+            ],
+        )
+    elif question.kind == "choice":
+        selected, correct = set(response.get("selected") or []), set(key.get("correct") or [])
+        view.update(
+            options=[
+                (option["text"], option["id"] in selected, option["id"] in correct)
+                for option in settings.get("options") or []
+            ]
+        )
+    else:
+        view.update(text=response.get("text", ""))
+    return view
+
+
+def grade_history(submission, positions):
+    """Every change of a grade on this submission, newest first: who, when, what it was.
+
+    `positions` numbers the questions as the page does: {answer id: question number}.
+    """
+    records = list(
+        Grade.history.filter(answer__submission_id=submission.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    previous, rows = {}, []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if before is None or before.score != record.score:
+            changes.append(
+                ("score", _points(before.score) if before else "–", _points(record.score))
+            )
+        if before is None or before.feedback != record.feedback:
+            changes.append(
+                (
+                    "feedback",
+                    Truncator(before.feedback).chars(120) if before else "",
+                    Truncator(record.feedback).chars(120),
+                )
+            )
+        if before is not None and before.override_reason != record.override_reason:
+            changes.append(("reason for override", before.override_reason, record.override_reason))
+        previous[record.id] = record
+        if changes:
+            rows.append(
+                {
+                    "when": record.history_date,
+                    "who": person(record.history_user) or "(unknown)",
+                    "question": positions.get(record.answer_id),
+                    "changes": changes,
+                }
+            )
+    rows.reverse()
+    return rows

@@ -1,0 +1,793 @@
+"""Forms of the teacher's desk: questions in plain fields, grades with rubric levels, and
+the student import.
+
+Teachers never type JSON. Each kind of question gets the few plain fields it needs (an
+enquiry, a claim, options one per line, key passages as quotes...); the form turns them
+into the question's settings and key and has `exercises.kinds` validate them, so the rules
+are the ones students' answers are checked and scored by.
+"""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from sources.models import Source
+
+from .grading import question_sources
+from .kinds import DEFAULT_RATING_LABELS, KINDS, MAX_TEXT_LENGTH
+from .models import Classroom, Grade, Level, Question, QuestionSource
+
+# Questions -------------------------------------------------------------------------------
+
+SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 80})
+LINES = forms.Textarea(attrs={"rows": 6, "cols": 80})
+
+# Which plain field a kind's settings or key error is shown next to.
+SETTINGS_FIELD = {
+    "rating": "labels",
+    "comparison": "enquiry",
+    "opvl": "enquiry",
+    "highlight": "instruction",
+    "matrix": "claim",
+    "choice": "options",
+    "written": "length",
+}
+KEY_FIELD = {
+    "rating": "expected_rating",
+    "comparison": "expected_choice",
+    "highlight": "key_passages",
+    "matrix": "verdicts",
+    "choice": "options",
+}
+VERDICT_WORDS = {
+    "supports": "supports",
+    "support": "supports",
+    "challenges": "challenges",
+    "challenge": "challenges",
+    "silent": "silent",
+    "says nothing": "silent",
+    "nothing": "silent",
+}
+VERDICT_LINE = re.compile(r"^\s*(?:source\s*)?(\d+)\s*[:=–-]\s*(.+?)\s*$", re.IGNORECASE)
+QUOTE_MARKS = "\"'“”‘’«»"
+CHARACTER_CLASSES = {
+    "'": "['‘’]",
+    "‘": "['‘’]",
+    "’": "['‘’]",
+    '"': '["“”]',
+    "“": '["“”]',
+    "”": '["“”]',
+    "-": "[-–—]",
+    "–": "[-–—]",
+    "—": "[-–—]",
+}
+
+
+def source_label(source):
+    author = f" ({source.author})" if source.author_id else ""
+    return f"Source {source.number}{author}"
+
+
+def passage_pattern(quote):
+    """A pattern for a quoted passage that forgives line breaks and typographic quotes."""
+    words = quote.split()
+    return r"\s+".join(
+        "".join(CHARACTER_CLASSES.get(char) or re.escape(char) for char in word) for word in words
+    )
+
+
+def find_passage(quote, text, taken=()):
+    """(start, end) of the first place `quote` stands in `text` not already taken, or None.
+
+    A quote wrapped in quotation marks is looked for with and without them.
+    """
+    candidates = [quote]
+    stripped = quote.strip(QUOTE_MARKS).strip()
+    if stripped and stripped != quote:
+        candidates.append(stripped)
+    for candidate in candidates:
+        for match in re.finditer(passage_pattern(candidate), text):
+            if (match.start(), match.end()) not in taken:
+                return match.start(), match.end()
+    return None
+
+
+def ranges_from_quotes(lines, source):
+    """Turn quoted passages, one per line, into character ranges of the source's text."""
+    ranges, missing, taken = [], [], set()
+    for line in lines:
+        found = find_passage(line, source.text, taken)
+        if found is None:
+            missing.append(line)
+            continue
+        taken.add(found)
+        ranges.append({"start": found[0], "end": found[1]})
+    if missing:
+        raise ValidationError(
+            [
+                ValidationError(
+                    "“%(quote)s” is not in %(source)s. Copy the words exactly as the source "
+                    "has them.",
+                    params={"quote": quote, "source": source_label(source)},
+                    code="quote_not_found",
+                )
+                for quote in missing
+            ]
+        )
+    return ranges
+
+
+def marks(value):
+    """A number of marks as a teacher writes it: 8, 2.5 (not 8.00)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+def lines_of(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def rubric_maximum(rubric):
+    """The most marks the rubric can give: the top of each criterion's highest band."""
+    total = Decimal(0)
+    for criterion in rubric.criteria.all():
+        bands = [level.max_points for level in criterion.levels.all()]
+        total += max(bands, default=Decimal(0))
+    return total
+
+
+def check_rubric_points(rubric, points):
+    if rubric is None or points is None:
+        return
+    maximum = rubric_maximum(rubric)
+    if maximum and maximum != points:
+        raise ValidationError(
+            "The rubric “%(rubric)s” gives up to %(maximum)s marks but this question is worth "
+            "%(points)s. Make them the same, so that the levels add up to the question's marks.",
+            params={"rubric": rubric, "maximum": marks(maximum), "points": marks(points)},
+        )
+
+
+def question_problems(question, sources):
+    """What keeps a question from being set to students, in words a teacher can act on."""
+    rules = KINDS[question.kind]
+    problems = []
+    try:
+        rules.check_sources(sources)
+        settings = rules.clean_settings(question.settings)
+        if rules.objective:
+            rules.clean_key(question.key, settings, sources)
+    except ValidationError as error:
+        problems.extend(error.messages)
+    return problems
+
+
+class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """Shows the chosen sources in the question's order (not the library's)."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = [str(v) for v in value]
+        for _, options, _ in groups:
+            options.sort(
+                key=lambda o: order.index(str(o["value"])) if str(o["value"]) in order else 0
+            )
+        return groups
+
+
+class QuestionForm(forms.ModelForm):
+    """A question on its own page: its sources, then the plain fields of its kind."""
+
+    chosen_sources = forms.ModelMultipleChoiceField(
+        Source.objects.select_related("author"),
+        required=False,
+        label="Sources",
+        help_text="Search by number, author, title or words of the text. The question uses "
+        "them in the order chosen; they are added to the assignment's sources too.",
+    )
+    enquiry = forms.CharField(
+        required=False,
+        widget=SHORT_TEXT,
+        max_length=MAX_TEXT_LENGTH,
+        help_text="Reliable or useful as evidence of what? e.g. “what happened at the trial "
+        "of August 1936” or “how the trials were reported abroad”.",
+    )
+    min_justification = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_TEXT_LENGTH,
+        label="Minimum justification length",
+        help_text="In characters; 0 for none. About 300 characters is a short paragraph.",
+    )
+    labels = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 40}),
+        label="Scale labels",
+        help_text="Five labels, one per line, from 1 (least) to 5 (most reliable). Leave "
+        "empty for: " + ", ".join(DEFAULT_RATING_LABELS) + ".",
+    )
+    expected_rating = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "No expected rating")] + [(i, str(i)) for i in range(1, 6)],
+        help_text="Optional: the rating you would give. Shown to you when grading.",
+    )
+    expected_choice = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Expected choice (source number)",
+        help_text="Optional: the number of the source you judge more reliable, e.g. 23.",
+    )
+    instruction = forms.CharField(
+        required=False,
+        widget=SHORT_TEXT,
+        max_length=MAX_TEXT_LENGTH,
+        help_text="What to mark, e.g. “Mark the words chosen to make the accused look guilty”.",
+    )
+    key_passages = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Key passages",
+        help_text="The passages a good answer marks: copy each from the source's text, one "
+        "per line. Quotation marks around a passage are ignored. A passage found twice in "
+        "the text marks its first place; quote more words to mark another.",
+    )
+    claim = forms.CharField(
+        required=False,
+        widget=SHORT_TEXT,
+        max_length=MAX_TEXT_LENGTH,
+        help_text="The statement each source is weighed against, e.g. “The defendants of "
+        "1936 were guilty as charged”.",
+    )
+    verdicts = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Key verdicts",
+        help_text="One line per source: its number, a colon and supports, challenges or "
+        "silent, e.g. “4: supports”.",
+    )
+    options = forms.CharField(
+        required=False,
+        widget=LINES,
+        help_text="One option per line, 2 to 20. Start each correct option with a star, "
+        "e.g. “* He was the NYT's Moscow correspondent”.",
+    )
+    multiple = forms.BooleanField(
+        required=False,
+        label="Several options may be correct",
+        help_text="Each correct option chosen earns a share of the points; each wrong one "
+        "takes a share away; never below zero.",
+    )
+    length = forms.ChoiceField(
+        required=False,
+        choices=[("extended", "Extended (paragraphs)"), ("short", "Short (a sentence or two)")],
+        label="Answer length",
+    )
+    min_length = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_TEXT_LENGTH,
+        label="Minimum answer length",
+        help_text="In characters; 0 for none.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["assignment", "order", "kind", "prompt", "points", "rubric", "model_answer"]
+        help_texts = {
+            "prompt": "The question as students read it.",
+            "points": "The marks the question is worth.",
+            "model_answer": "Shown to students with their released grade.",
+            "rubric": "Optional: its levels fill in the score when grading.",
+        }
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        sources_field = self.fields["chosen_sources"]
+        sources_field.widget = OrderedAutocompleteSelectMultiple(
+            Question._meta.get_field("sources"), admin_site or admin.site
+        )
+        sources_field.widget.choices = sources_field.choices
+        self.fields["kind"].widget.attrs["class"] = "question-kind"
+        question = self.instance
+        self.key_before = question.key
+        if question.pk:
+            self.sources_before = [link.source for link in question.question_sources.all()]
+            self.initial.update(self._initial_plain_fields(question, self.sources_before))
+        else:
+            self.sources_before = []
+
+    @staticmethod
+    def _initial_plain_fields(question, sources):
+        settings, key = question.settings or {}, question.key or {}
+        initial = {
+            "chosen_sources": [source.pk for source in sources],
+            "enquiry": settings.get("enquiry", ""),
+            "min_justification": settings.get("min_justification", 0),
+            "instruction": settings.get("instruction", ""),
+            "claim": settings.get("claim", ""),
+            "multiple": settings.get("multiple", False),
+            "length": settings.get("length", "extended"),
+            "min_length": settings.get("min_length", 0),
+            "expected_rating": key.get("rating"),
+        }
+        if question.kind == "rating" and settings.get("labels"):
+            initial["labels"] = "\n".join(settings["labels"])
+        by_id = {str(source.pk): source for source in sources}
+        if key.get("choice") in by_id:
+            initial["expected_choice"] = by_id[key["choice"]].number
+        correct = set(key.get("correct") or [])
+        initial["options"] = "\n".join(
+            ("* " if option["id"] in correct else "") + option["text"]
+            for option in settings.get("options") or []
+        )
+        initial["key_passages"] = "\n".join(
+            " ".join(r.get("quote", "").split()) for r in key.get("ranges") or []
+        )
+        initial["verdicts"] = "\n".join(
+            f"{by_id[source_id].number}: {verdict}"
+            for source_id, verdict in (key.get("verdicts") or {}).items()
+            if source_id in by_id
+        )
+        return initial
+
+    def ordered_sources(self):
+        """The chosen sources in the order the teacher chose them."""
+        chosen = {str(source.pk): source for source in self.cleaned_data.get("chosen_sources", [])}
+        posted = self.data.getlist(self.add_prefix("chosen_sources")) if self.is_bound else []
+        ordered = [chosen[pk] for pk in dict.fromkeys(posted) if pk in chosen]
+        return ordered + [source for pk, source in chosen.items() if pk not in posted]
+
+    # The kind's settings and key from the plain fields.
+
+    def _settings_input(self, kind):
+        data = self.cleaned_data
+        if kind == "rating":
+            labels = lines_of(data.get("labels"))
+            return {
+                "enquiry": data.get("enquiry", ""),
+                "min_justification": data.get("min_justification") or 0,
+                "labels": labels or None,
+            }
+        if kind == "comparison":
+            return {
+                "enquiry": data.get("enquiry", ""),
+                "min_justification": data.get("min_justification") or 0,
+            }
+        if kind == "opvl":
+            return {"enquiry": data.get("enquiry", "")}
+        if kind == "highlight":
+            return {"instruction": data.get("instruction", "")}
+        if kind == "matrix":
+            return {"claim": data.get("claim", "")}
+        if kind == "choice":
+            return {"options": self._options()[0], "multiple": data.get("multiple", False)}
+        return {
+            "length": data.get("length") or "extended",
+            "min_length": data.get("min_length") or 0,
+        }
+
+    def _options(self):
+        """Options from the lines (keeping each unchanged option's id, which answers use)."""
+        old = {}
+        if self.instance.pk and self.instance.kind == "choice":
+            old = {o["text"]: o["id"] for o in (self.instance.settings or {}).get("options", [])}
+        numeric = [int(i) for i in old.values() if str(i).isdigit()]
+        next_id = max(numeric, default=0) + 1
+        options, correct = [], []
+        for line in lines_of(self.cleaned_data.get("options")):
+            is_correct = line.startswith("*")
+            text = line.lstrip("*").strip()
+            option_id = old.pop(text, None)
+            if option_id is None:
+                option_id, next_id = str(next_id), next_id + 1
+            options.append({"id": option_id, "text": text})
+            if is_correct:
+                correct.append(option_id)
+        return options, correct
+
+    def _key_input(self, kind, sources):
+        data = self.cleaned_data
+        if kind == "rating":
+            return {"rating": data.get("expected_rating")}
+        if kind == "comparison":
+            number = data.get("expected_choice")
+            if number is None:
+                return {}
+            matching = [source for source in sources if source.number == number]
+            if not matching:
+                raise ValidationError(
+                    f"Source {number} is not one of this question's sources.",
+                    code="not_a_source",
+                )
+            return {"choice": str(matching[0].pk)}
+        if kind == "highlight":
+            if len(sources) != 1:
+                return {}  # the sources field says what is wrong
+            return {"ranges": ranges_from_quotes(lines_of(data.get("key_passages")), sources[0])}
+        if kind == "matrix":
+            return {"verdicts": self._verdicts(sources)}
+        if kind == "choice":
+            return {"correct": self._options()[1]}
+        return {}
+
+    def _verdicts(self, sources):
+        by_number = {source.number: source for source in sources}
+        verdicts, errors = {}, []
+        for line in lines_of(self.cleaned_data.get("verdicts")):
+            match = VERDICT_LINE.match(line)
+            verdict = VERDICT_WORDS.get(match.group(2).lower()) if match else None
+            if verdict is None:
+                errors.append(
+                    f"“{line}”: write the source's number, a colon and supports, challenges "
+                    "or silent, e.g. “4: supports”."
+                )
+                continue
+            source = by_number.get(int(match.group(1)))
+            if source is None:
+                errors.append(f"“{line}”: source {match.group(1)} is not one of the question's.")
+                continue
+            verdicts[str(source.pk)] = verdict
+        if errors:
+            raise ValidationError(errors)
+        return verdicts
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_rubric_points(cleaned.get("rubric"), cleaned.get("points"))
+        except ValidationError as error:
+            self.add_error("points", error)
+        kind = cleaned.get("kind")
+        if kind not in KINDS:
+            return cleaned
+        rules = KINDS[kind]
+        sources = self.ordered_sources()
+        self.cleaned_sources = sources
+        try:
+            rules.check_sources(sources)
+        except ValidationError as error:
+            self.add_error("chosen_sources", error)
+        try:
+            settings = rules.clean_settings(self._settings_input(kind))
+        except ValidationError as error:
+            self.add_error(SETTINGS_FIELD[kind], error)
+            return cleaned
+        if "chosen_sources" in self.errors and kind in ("highlight", "matrix", "comparison"):
+            return cleaned  # the key cannot be checked against the wrong sources
+        try:
+            key = rules.clean_key(self._key_input(kind, sources), settings, sources)
+        except ValidationError as error:
+            self.add_error(KEY_FIELD.get(kind), error)
+            return cleaned
+        self.instance.settings = settings
+        self.instance.key = key
+        return cleaned
+
+    def save_sources(self):
+        """Store the chosen sources in order, and add them to the assignment's sources."""
+        question = self.instance
+        sources = self.cleaned_sources
+        QuestionSource.objects.filter(question=question).exclude(
+            source__in=[source.pk for source in sources]
+        ).delete()
+        for position, source in enumerate(sources):
+            QuestionSource.objects.update_or_create(
+                question=question, source=source, defaults={"order": position}
+            )
+        assignment = question.assignment
+        links = list(assignment.assignment_sources.all())
+        used = {link.source_id for link in links}
+        last = max((link.order for link in links), default=-1)
+        for source in sources:
+            if source.pk not in used:
+                last += 1
+                assignment.assignment_sources.create(source=source, order=last)
+
+
+class QuestionInlineForm(forms.ModelForm):
+    """A question as a line of its assignment: what it asks and its worth. The kind's
+    fields, key and sources are on the question's own page."""
+
+    class Meta:
+        model = Question
+        fields = ["order", "kind", "prompt", "points", "rubric"]
+        widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind in KINDS and (not self.instance.pk or "kind" in self.changed_data):
+            # Keep what still fits the new kind; a new question starts from its defaults.
+            try:
+                self.instance.settings = KINDS[kind].clean_settings(self.instance.settings)
+            except ValidationError:
+                self.instance.settings = {}
+            if self.instance.pk:
+                self.instance.key = {}
+        try:
+            check_rubric_points(cleaned.get("rubric"), cleaned.get("points"))
+        except ValidationError as error:
+            self.add_error("points", error)
+        return cleaned
+
+
+class QuestionInlineFormSet(forms.BaseInlineFormSet):
+    """Refuses to publish an assignment while one of its questions is unfinished."""
+
+    def clean(self):
+        super().clean()
+        assignment = self.instance
+        if assignment.status != assignment.Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        ids = [form.instance.pk for form in kept if form.instance.pk]
+        sources = question_sources(ids) if ids else {}
+        problems = []
+        for position, form in enumerate(kept, start=1):
+            question = form.instance
+            if not question.kind:
+                continue
+            for problem in question_problems(question, sources.get(question.pk, [])):
+                problems.append(f"Question {position} ({question.get_kind_display()}): {problem}")
+        if problems:
+            raise ValidationError(
+                ["Finish these questions on their own pages, or keep the assignment as a draft:"]
+                + problems
+            )
+
+
+class LevelForm(forms.ModelForm):
+    class Meta:
+        model = Level
+        fields = ["order", "name", "descriptor", "min_points", "max_points"]
+        widgets = {"descriptor": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_points"), cleaned.get("max_points")
+        if low is not None and low < 0:
+            self.add_error("min_points", "The band cannot start below 0.")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "max_points",
+                f"The band's top ({marks(high)}) is below its bottom ({marks(low)}).",
+            )
+        return cleaned
+
+
+# Grading ---------------------------------------------------------------------------------
+
+
+class LevelSelect(forms.Select):
+    """Level options carry their band, which admin_grading.js uses to fill in the marks."""
+
+    def __init__(self, bands, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bands = bands
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        band = self.bands.get(str(value))
+        if band:
+            option["attrs"]["data-min"] = marks(band[0])
+            option["attrs"]["data-max"] = marks(band[1])
+        return option
+
+
+class GradeForm(forms.Form):
+    """A grader's score, levels and feedback for one answer.
+
+    Carries the version of the grade it was loaded with. The score is bounded by the
+    question's points. With a rubric, the chosen levels' marks add up to the score; a mark
+    outside a level's band, or a score other than the levels' total, needs a reason.
+    """
+
+    # Each field also carries the value the page was loaded with (show_hidden_initial), so
+    # only what this grader changed is saved, whatever others saved meanwhile.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    score = forms.DecimalField(
+        required=False,
+        show_hidden_initial=True,
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.5", "class": "grade-score"}),
+    )
+    feedback = forms.CharField(
+        required=False,
+        show_hidden_initial=True,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    override_reason = forms.CharField(
+        required=False,
+        show_hidden_initial=True,
+        max_length=300,
+        label="Reason for override",
+        help_text="Needed when a mark is outside its level's band or the score differs "
+        "from the levels' total.",
+        widget=forms.TextInput(attrs={"size": 60, "class": "grade-reason"}),
+    )
+
+    def __init__(self, *args, answer, **kwargs):
+        self.answer = answer
+        self.question = answer.question
+        self.grade = _grade_or_none(answer)
+        self.criteria = list(self.question.rubric.criteria.all()) if self.question.rubric_id else []
+        self.given = {
+            cg.criterion_id: cg for cg in (self.grade.criterion_grades.all() if self.grade else [])
+        }
+        kwargs.setdefault("prefix", f"answer-{answer.pk}")
+        kwargs.setdefault("initial", self._initial())
+        super().__init__(*args, **kwargs)
+        self.fields["score"].help_text = f"From 0 to {marks(self.question.points)}."
+        self.fields["score"].widget.attrs["max"] = marks(self.question.points)
+        self.fields["score"].widget.attrs["min"] = "0"
+        for criterion in self.criteria:
+            levels = list(criterion.levels.all())
+            bands = {str(level.pk): (level.min_points, level.max_points) for level in levels}
+            self.fields[f"level_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                required=False,
+                show_hidden_initial=True,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—")]
+                + [
+                    (
+                        level.pk,
+                        f"{level.name} ({marks(level.min_points)}–{marks(level.max_points)})",
+                    )
+                    for level in levels
+                ],
+                widget=LevelSelect(bands, attrs={"class": "grade-level"}),
+            )
+            self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name}: marks",
+                required=False,
+                show_hidden_initial=True,
+                min_value=0,
+                max_digits=6,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.5", "class": "grade-points"}),
+            )
+
+    def _initial(self):
+        grade = self.grade
+        initial = {"version": grade.version if grade else 0}
+        if grade:
+            initial.update(
+                score=grade.score, feedback=grade.feedback, override_reason=grade.override_reason
+            )
+        for criterion in self.criteria:
+            given = self.given.get(criterion.pk)
+            if given:
+                initial[f"level_{criterion.pk}"] = given.level_id
+                initial[f"points_{criterion.pk}"] = given.points
+        return initial
+
+    def grader_changed(self):
+        """Whether the grader typed or chose anything on this answer (the version they
+        loaded says nothing about that)."""
+        return any(name != "version" for name in self.changed_data)
+
+    def loaded_values(self):
+        """{hidden initial field name: value} of the grade as it is now, so that a page
+        shown again after a conflict compares the grader's input with the other's grade."""
+        return {
+            self.add_initial_prefix(name): "" if value is None else str(value)
+            for name, field in self.fields.items()
+            if field.show_hidden_initial
+            for value in [self[name].initial]
+        }
+
+    def criterion_rows(self):
+        """(criterion, level field, points field, what was given) for the template."""
+        return [
+            (
+                criterion,
+                self[f"level_{criterion.pk}"],
+                self[f"points_{criterion.pk}"],
+                self.given.get(criterion.pk),
+            )
+            for criterion in self.criteria
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = cleaned.get("override_reason", "").strip()
+        worth = self.question.points
+        chosen, needs_reason = [], []
+        for criterion in self.criteria:
+            level_id = cleaned.get(f"level_{criterion.pk}")
+            if level_id is None:
+                continue
+            level = next((lv for lv in criterion.levels.all() if lv.pk == level_id), None)
+            if level is None:
+                self.add_error(f"level_{criterion.pk}", "Choose one of the rubric's levels.")
+                continue
+            given_marks = cleaned.get(f"points_{criterion.pk}")
+            if given_marks is None:
+                given_marks = level.max_points
+                cleaned[f"points_{criterion.pk}"] = given_marks
+            given = self.given.get(criterion.pk)
+            unchanged = given and given.level_id == level.pk and given.points == given_marks
+            if not unchanged and not level.min_points <= given_marks <= level.max_points:
+                needs_reason.append(
+                    (
+                        f"points_{criterion.pk}",
+                        f"{criterion.name}: {marks(given_marks)} is outside the band of "
+                        f"“{level.name}” ({marks(level.min_points)}–{marks(level.max_points)}). "
+                        "Choose the level that fits, or give a reason for the override.",
+                    )
+                )
+            chosen.append((criterion, level, given_marks))
+        score = cleaned.get("score")
+        if chosen:
+            total = sum((given_marks for _, _, given_marks in chosen), Decimal(0))
+            if score is None:
+                score = cleaned["score"] = total
+            elif score != total:
+                needs_reason.append(
+                    (
+                        "score",
+                        f"The levels chosen add up to {marks(total)}, not {marks(score)}. "
+                        "Give a reason for the override, or change the levels.",
+                    )
+                )
+        if score is not None and not 0 <= score <= worth:
+            self.add_error(
+                "score",
+                f"Give a score from 0 to {marks(worth)}: this question is worth "
+                f"{marks(worth)} points.",
+            )
+        if needs_reason and not reason:
+            for field, message in needs_reason:
+                self.add_error(field, message)
+            self.add_error("override_reason", "Give a reason for the override.")
+        # Without a rubric there is nothing to override: the field is not shown, and a
+        # reason given before (under a rubric since removed) is kept.
+        cleaned["override_reason"] = (
+            reason if self.criteria else self.initial.get("override_reason") or ""
+        )
+        self.levels = chosen
+        return cleaned
+
+
+def _grade_or_none(answer):
+    try:
+        return answer.grade
+    except Grade.DoesNotExist:
+        return None
+
+
+# Importing students ----------------------------------------------------------------------
+
+
+class StudentImportForm(ImportForm):
+    classroom = forms.ModelChoiceField(
+        Classroom.objects.none(),
+        required=False,
+        label="Class",
+        help_text="Students are enrolled in this class, unless their row gives another of "
+        "your classes' join codes.",
+    )
+    field_order = ["classroom", "resource", "import_file", "format"]
+
+
+class StudentConfirmImportForm(ConfirmImportForm):
+    classroom = forms.ModelChoiceField(
+        Classroom.objects.none(), required=False, widget=forms.HiddenInput
+    )

@@ -1,0 +1,188 @@
+"""Two demo rubrics, in the words history teachers already use (see the pedagogy notes).
+
+`load_rubrics()` creates them once: it looks each rubric, criterion and level up by name, so
+loading again changes nothing, and a teacher's later edits to the demo rubrics are kept.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from .models import Criterion, Level, Rubric
+
+# (name, descriptor, min, max) per level; the grader picks a level, then a mark in its band.
+BASIC_EMERGENT_PROFICIENT = ("Basic", "Emergent", "Proficient")
+
+HISTORICAL_THINKING = {
+    "name": "Reading like a historian (sourcing, context, corroboration, close reading)",
+    "description": (
+        "The four habits of reading a document, scored 0–2 each as in the Stanford History "
+        "Education Group's short assessments: basic, emergent, proficient."
+    ),
+    "criteria": [
+        (
+            "Sourcing",
+            "Who made it, when, for whom and why; what the author's position lets them know "
+            "and makes them want to say.",
+            [
+                "Does not use who made the source, when or why, or only restates the "
+                "attribution (“Duranty wrote it”).",
+                "Identifies the author's position or purpose (“Trotsky wrote from exile”) "
+                "but does not say how it bears on reliability for the enquiry.",
+                "Explains how the author's position shapes what they could know and wanted to "
+                "say, and judges reliability for this enquiry (Duranty's seat in the "
+                "courtroom against his closeness to the regime).",
+            ],
+        ),
+        (
+            "Contextualization",
+            "What was happening when and where the source was made, and how that shapes it.",
+            [
+                "No use of the circumstances of 1936–38, or context that is wrong or beside "
+                "the point.",
+                "Mentions relevant context (the show trials, exile, the 1956 congress) "
+                "without linking it to what the source says.",
+                "Uses the circumstances of the source's making to explain what it says and "
+                "why (Khrushchev speaking in 1956 to a party he now led).",
+            ],
+        ),
+        (
+            "Corroboration",
+            "What other documents say; where they agree and disagree, and which to trust.",
+            [
+                "Treats the source alone, or lists other sources without comparing them.",
+                "Notes where another source agrees or disagrees.",
+                "Weighs the sources against each other and explains which is more reliable on "
+                "this point, and why (Page Arnot in 1937 against Khrushchev in 1956).",
+            ],
+        ),
+        (
+            "Close reading",
+            "The author's claims and evidence, and the words chosen to persuade.",
+            [
+                "Paraphrases the source, or quotes it without comment.",
+                "Picks out claims or loaded words (“nest of wreckers and spies”) without "
+                "explaining their effect.",
+                "Explains how the words, evidence and tone chosen reveal the author's stance "
+                "and aim to persuade.",
+            ],
+        ),
+    ],
+}
+
+OPVL = {
+    "name": "OPVL: origin, purpose, value, limitation",
+    "description": (
+        "As in the IB history source paper, out of 8. Value and limitation must follow from "
+        "origin and purpose, for the enquiry the question states, not from “it is biased” "
+        "alone."
+    ),
+    "criteria": [
+        (
+            "Origin",
+            "Author, date, type of source, place.",
+            [
+                ("Missing", "The origin is not given, or is wrong.", 0, 0),
+                (
+                    "Identified",
+                    "Author, date and type of source, with who the author was (Orlov, an "
+                    "NKVD officer who defected to the United States).",
+                    1,
+                    1,
+                ),
+            ],
+        ),
+        (
+            "Purpose",
+            "Why the source was made, and for what audience.",
+            [
+                ("Missing", "The purpose is not given, or only “to inform”.", 0, 0),
+                (
+                    "Identified",
+                    "The purpose and the audience, and what the author wanted them to believe "
+                    "(Campbell writing for British Communist readers).",
+                    1,
+                    1,
+                ),
+            ],
+        ),
+        (
+            "Value",
+            "What the source is valuable for, given its origin and purpose.",
+            [
+                ("Missing or generic", "No value, or only “it is a primary source”.", 0, 0),
+                (
+                    "Asserted",
+                    "A value for the enquiry is stated but not drawn from the origin or purpose.",
+                    1,
+                    1,
+                ),
+                (
+                    "Explained",
+                    "The value is explained from the origin and purpose, for the enquiry "
+                    "stated (Duranty: valuable evidence of how the trial was reported abroad).",
+                    2,
+                    3,
+                ),
+            ],
+        ),
+        (
+            "Limitation",
+            "What limits the source as evidence, given its origin and purpose.",
+            [
+                ("Missing or generic", "No limitation, or only “it is biased”.", 0, 0),
+                (
+                    "Asserted",
+                    "A limitation is stated but not drawn from the origin or purpose.",
+                    1,
+                    1,
+                ),
+                (
+                    "Explained",
+                    "The limitation is explained from the origin and purpose, for the enquiry "
+                    "stated (Khazina wrote decades later, from memory, as a victim's widow).",
+                    2,
+                    3,
+                ),
+            ],
+        ),
+    ],
+}
+
+
+def _levels(levels):
+    """Levels as (name, descriptor, min, max); bare descriptors are basic/emergent/proficient
+    worth 0, 1 and 2."""
+    for position, level in enumerate(levels):
+        if isinstance(level, str):
+            yield BASIC_EMERGENT_PROFICIENT[position], level, position, position
+        else:
+            yield level
+
+
+def _load(spec):
+    rubric, _ = Rubric.objects.get_or_create(
+        name=spec["name"], defaults={"description": spec["description"]}
+    )
+    for order, (name, description, levels) in enumerate(spec["criteria"]):
+        criterion, _ = Criterion.objects.get_or_create(
+            rubric=rubric, name=name, defaults={"order": order, "description": description}
+        )
+        for level_order, (level_name, descriptor, low, high) in enumerate(_levels(levels)):
+            Level.objects.get_or_create(
+                criterion=criterion,
+                name=level_name,
+                defaults={
+                    "order": level_order,
+                    "descriptor": descriptor,
+                    "min_points": Decimal(low),
+                    "max_points": Decimal(high),
+                },
+            )
+    return rubric
+
+
+@transaction.atomic
+def load_rubrics():
+    """Create the two demo rubrics (if missing) and return them: historical thinking, OPVL."""
+    return [_load(HISTORICAL_THINKING), _load(OPVL)]

@@ -1,0 +1,614 @@
+"""The teacher's desk use cases: grading, release, return for revision, rescoring, the
+gradebook, copying an assignment, and importing a class's students.
+
+Each function here spans several models or must be all-or-nothing; the admin calls them
+and only translates their results into pages and messages.
+"""
+
+import csv
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from import_export import fields, resources
+
+from . import services
+from .kinds import KINDS
+from .models import (
+    Answer,
+    Assignment,
+    AssignmentSource,
+    Classroom,
+    CriterionGrade,
+    Enrollment,
+    Grade,
+    QuestionSource,
+    Submission,
+)
+
+OBJECTIVE_KINDS = [name for name, kind in KINDS.items() if kind.objective]
+
+
+# Scores -----------------------------------------------------------------------------------
+
+# An answer's score: the teacher's grade if there is one, else the automatic score.
+ANSWER_SCORE = Coalesce("grade__score", "auto_score")
+
+
+def _per_submission(answers, expression):
+    """A subquery summing `expression` over a submission's answers (None when none)."""
+    return Subquery(
+        answers.order_by().values("submission").annotate(total=Sum(expression)).values("total")[:1]
+    )
+
+
+def awaiting_score():
+    """Answers that have neither a teacher's score nor an automatic one."""
+    return Q(grade__score__isnull=True, auto_score__isnull=True)
+
+
+def with_scores(submissions):
+    """Annotate each submission with `auto_total`, `total`, `is_graded` and its last grader.
+
+    Subqueries rather than joins: on a list page they run for the rows shown only, so a
+    list of 100,000 submissions costs what a list of 100 does (unless sorted by a score).
+    """
+    answers = Answer.objects.filter(submission=OuterRef("pk"))
+    last_grade = Grade.objects.filter(
+        answer__submission=OuterRef("pk"), graded_by__isnull=False
+    ).order_by("-graded_at", "-pk")
+    return submissions.annotate(
+        auto_total=_per_submission(answers, "auto_score"),
+        total=_per_submission(answers, ANSWER_SCORE),
+        is_graded=ExpressionWrapper(
+            Q(Exists(answers)) & ~Q(Exists(answers.filter(awaiting_score()))),
+            output_field=BooleanField(),
+        ),
+        last_grader_name=Subquery(
+            last_grade.annotate(
+                name=Concat("graded_by__first_name", Value(" "), "graded_by__last_name")
+            ).values("name")[:1]
+        ),
+        last_grader_username=Subquery(last_grade.values("graded_by__username")[:1]),
+    )
+
+
+def graded(submissions):
+    """Submissions with answers, every one of which has a score."""
+    answers = Answer.objects.filter(submission=OuterRef("pk"))
+    return submissions.filter(Exists(answers), ~Exists(answers.filter(awaiting_score())))
+
+
+def not_graded(submissions):
+    answers = Answer.objects.filter(submission=OuterRef("pk"))
+    return submissions.filter(~Exists(answers) | Exists(answers.filter(awaiting_score())))
+
+
+def _selected(submissions):
+    # Re-select by primary key: the admin's queryset carries annotations and ordering that
+    # an UPDATE does not need.
+    return Submission.objects.filter(pk__in=submissions.order_by().values("pk"))
+
+
+def question_sources(question_ids):
+    """{question id: [sources in order]} in one query."""
+    by_question = {}
+    links = (
+        QuestionSource.objects.filter(question_id__in=question_ids)
+        .select_related("source__author")
+        .order_by("question_id", "order", "id")
+    )
+    for link in links:
+        by_question.setdefault(link.question_id, []).append(link.source)
+    return by_question
+
+
+@transaction.atomic
+def score_objective(submissions):
+    """Fill in `Answer.auto_score` of the objective questions (highlight, matrix, choice).
+
+    Returns the number of answers scored. Rescoring after a key is corrected is the same
+    operation: the scores follow the key as it is now.
+    """
+    answers = list(
+        Answer.objects.filter(
+            submission__in=_selected(submissions).values("pk"),
+            question__kind__in=OBJECTIVE_KINDS,
+        ).select_related("question")
+    )
+    sources = question_sources({answer.question_id for answer in answers})
+    for answer in answers:
+        answer.auto_score = answer.question.auto_score(
+            answer.response, sources.get(answer.question_id, [])
+        )
+    Answer.objects.bulk_update(answers, ["auto_score"], batch_size=500)
+    return len(answers)
+
+
+# Release and return -----------------------------------------------------------------------
+
+
+def release(submissions, now=None):
+    """Show the grades and feedback to the students. Work not yet handed in is left alone.
+
+    Returns the number of submissions released.
+    """
+    return (
+        _selected(submissions)
+        .filter(
+            status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
+            released_at__isnull=True,
+        )
+        .update(released_at=now or timezone.now(), release_seen=False)
+    )
+
+
+def withdraw_release(submissions):
+    """Hide released grades again (a release made by mistake). Returns the number hidden."""
+    return (
+        _selected(submissions)
+        .filter(released_at__isnull=False)
+        .update(released_at=None, release_seen=False)
+    )
+
+
+def return_for_revision(submissions):
+    """Give submitted work back to the students: editable again until they resubmit.
+
+    The student pages' own rule (`services.reopen`) does it, one submission at a time, so
+    the desk and the student side agree on what "returned" means. Grades already given are
+    kept. Returns the number of submissions returned.
+    """
+    with transaction.atomic():
+        chosen = _selected(submissions).filter(status=Submission.Status.SUBMITTED)
+        return sum(1 for submission in chosen if services.reopen(submission))
+
+
+# Grading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LevelChoice:
+    """A level the grader chose for one criterion, and the mark they gave within it."""
+
+    criterion: object
+    level: object
+    points: Decimal
+
+
+@dataclass
+class GradeInput:
+    """What a grader typed for one answer, and the grade version their page was loaded with."""
+
+    answer: Answer
+    version: int
+    score: Decimal | None
+    feedback: str
+    override_reason: str = ""
+    levels: list = field(default_factory=list)
+
+
+@dataclass
+class Conflict:
+    """Another grader saved this answer's grade after the page was loaded."""
+
+    answer: Answer
+    grade: Grade
+
+
+class GradeConflict(Exception):
+    """Raised when a save would overwrite another grader's work; nothing was saved."""
+
+    def __init__(self, conflicts):
+        super().__init__(f"{len(conflicts)} grade(s) changed by someone else")
+        self.conflicts = conflicts
+
+
+def _grade_of(answer):
+    try:
+        return answer.grade
+    except Grade.DoesNotExist:
+        return None
+
+
+def _current_grade(answer):
+    return (
+        Grade.objects.select_related("graded_by")
+        .prefetch_related("criterion_grades")
+        .get(answer=answer)
+    )
+
+
+def _save_levels(grade, levels):
+    """Copy the chosen levels into the grade, as the rubric words them now.
+
+    A criterion whose level and mark are unchanged keeps its old copy, so re-saving a grade
+    (e.g. to edit the feedback) after the rubric was reworded does not reword the grade.
+    """
+    existing = {cg.criterion_id: cg for cg in grade.criterion_grades.all()}
+    chosen = {choice.criterion.pk: choice for choice in levels}
+    for criterion_id, given in existing.items():
+        if criterion_id is not None and criterion_id not in chosen:
+            given.delete()
+    for criterion_id, choice in chosen.items():
+        given = existing.get(criterion_id)
+        if given and given.level_id == choice.level.pk and given.points == choice.points:
+            continue
+        CriterionGrade.objects.update_or_create(
+            grade=grade,
+            criterion=choice.criterion,
+            defaults={
+                "level": choice.level,
+                "criterion_name": choice.criterion.name,
+                "level_name": choice.level.name,
+                "level_descriptor": choice.level.descriptor,
+                "band_min": choice.level.min_points,
+                "band_max": choice.level.max_points,
+                "points": choice.points,
+            },
+        )
+
+
+def save_grades(grader, inputs, now=None):
+    """Save several grades at once, all or nothing.
+
+    Each input names the grade version its form was loaded with. A grade saved by someone
+    else since then is not overwritten: the whole save is refused with `GradeConflict`,
+    which lists the other graders' grades as they are now. The version check is a
+    conditional UPDATE, so two graders saving at the same instant cannot both win.
+    Every change is recorded in the grade's history (who, when, what it was before).
+    """
+    now = now or timezone.now()
+    conflicts = []
+    with transaction.atomic():
+        for item in inputs:
+            values = {
+                "score": item.score,
+                "feedback": item.feedback,
+                "override_reason": item.override_reason,
+                "graded_by": grader,
+                "graded_at": now,
+            }
+            grade = Grade.objects.filter(answer=item.answer).first()
+            if grade is None:
+                try:
+                    with transaction.atomic():
+                        grade = Grade.objects.create(answer=item.answer, version=1, **values)
+                except IntegrityError:  # another grader created it a moment ago
+                    conflicts.append(Conflict(item.answer, _current_grade(item.answer)))
+                    continue
+            else:
+                claimed = Grade.objects.filter(pk=grade.pk, version=item.version).update(
+                    version=item.version + 1
+                )
+                if not claimed:
+                    conflicts.append(Conflict(item.answer, _current_grade(item.answer)))
+                    continue
+                for name, value in values.items():
+                    setattr(grade, name, value)
+                grade.version = item.version + 1
+                grade.save()  # a full save, so the history records it
+            _save_levels(grade, item.levels)
+        if conflicts:
+            transaction.set_rollback(True)
+    if conflicts:
+        raise GradeConflict(conflicts)
+
+
+def next_ungraded(submission, submissions):
+    """The next submitted submission of the same assignment still waiting for a score."""
+    candidates = not_graded(
+        submissions.filter(
+            assignment_id=submission.assignment_id, status=Submission.Status.SUBMITTED
+        ).exclude(pk=submission.pk)
+    ).order_by("submitted_at", "pk")
+    after = None
+    if submission.submitted_at:
+        after = candidates.filter(
+            Q(submitted_at__gt=submission.submitted_at)
+            | Q(submitted_at=submission.submitted_at, pk__gt=submission.pk)
+        ).first()
+    return after or candidates.first()
+
+
+# Copying an assignment --------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicate_assignment(assignment):
+    """Copy an assignment, its sources and its questions (with their sources and keys) as a
+    draft titled "… (copy)", for another class or next year. Students' work is not copied."""
+    suffix = " (copy)"
+    copy = Assignment.objects.create(
+        classroom=assignment.classroom,
+        title=assignment.title[: 200 - len(suffix)] + suffix,
+        instructions=assignment.instructions,
+        opens_at=assignment.opens_at,
+        due_at=assignment.due_at,
+        accepts_late=assignment.accepts_late,
+        status=Assignment.Status.DRAFT,
+    )
+    AssignmentSource.objects.bulk_create(
+        AssignmentSource(assignment=copy, source_id=link.source_id, order=link.order)
+        for link in assignment.assignment_sources.all()
+    )
+    for question in assignment.questions.prefetch_related("question_sources"):
+        links = list(question.question_sources.all())
+        question.pk = None
+        question.id = None
+        question._state.adding = True
+        question.assignment = copy
+        question.save()
+        QuestionSource.objects.bulk_create(
+            QuestionSource(question=question, source_id=link.source_id, order=link.order)
+            for link in links
+        )
+    return copy
+
+
+# Gradebook --------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text):
+    """Text as a spreadsheet shows it, never as a formula (a name like "=cmd" stays text)."""
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _number(value):
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+class _Echo:
+    """A file-like object that hands back what is written: csv.writer's rows as strings."""
+
+    def write(self, value):
+        return value
+
+
+def gradebook_rows(assignment):
+    """The gradebook of one assignment, row by row: a row per student, a column per question.
+
+    Students are those of the class and anyone who handed in work for it. Three queries
+    are streamed side by side in the same order (students, submissions, answers) and
+    merged, so the number of queries and the memory used stay the same for 30 answers or
+    100,000.
+    """
+    User = get_user_model()
+    questions = list(assignment.questions.order_by("order", "id"))
+    yield (
+        ["Last name", "First name", "Username", "Status", "Submitted at", "Late"]
+        + [
+            f"Q{position} {question.get_kind_display()} (/{_number(question.points)})"
+            for position, question in enumerate(questions, start=1)
+        ]
+        + [f"Total (/{_number(sum((q.points for q in questions), Decimal(0)))})", "Released"]
+    )
+    order = ["last_name", "first_name", "pk"]
+    students = (
+        User.objects.filter(
+            Exists(
+                Enrollment.objects.filter(classroom=assignment.classroom_id, student=OuterRef("pk"))
+            )
+            | Exists(Submission.objects.filter(assignment=assignment, student=OuterRef("pk")))
+        )
+        .order_by(*order)
+        .values_list("pk", "last_name", "first_name", "username")
+        .iterator(chunk_size=2000)
+    )
+    by_student = [f"student__{name}" for name in order]
+    submissions = (
+        Submission.objects.filter(assignment=assignment)
+        .order_by(*by_student)
+        .values_list("student_id", "status", "submitted_at", "late", "released_at")
+        .iterator(chunk_size=2000)
+    )
+    answers = (
+        Answer.objects.filter(submission__assignment=assignment)
+        .order_by(*[f"submission__{name}" for name in by_student])
+        .values_list("submission__student_id", "question_id", ANSWER_SCORE)
+        .iterator(chunk_size=2000)
+    )
+    answers_by_student = groupby(answers, key=lambda row: row[0])
+    pending_answers = next(answers_by_student, None)
+    pending_submission = next(submissions, None)
+    statuses = dict(Submission.Status.choices)
+    tz = timezone.get_current_timezone()
+    for student_id, last_name, first_name, username in students:
+        row = [_cell(last_name), _cell(first_name), _cell(username)]
+        if pending_submission and pending_submission[0] == student_id:
+            _, status, submitted_at, late, released_at = pending_submission
+            pending_submission = next(submissions, None)
+            row += [
+                statuses.get(status, status),
+                submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if submitted_at else "",
+                "yes" if late else "no",
+            ]
+        else:
+            status, released_at = None, None
+            row += ["Not started", "", ""]
+        scores = {}
+        if pending_answers and pending_answers[0] == student_id:
+            scores = {question_id: score for _, question_id, score in pending_answers[1]}
+            pending_answers = next(answers_by_student, None)
+        given = [scores.get(question.pk) for question in questions]
+        earned = [score for score in given if score is not None]
+        row += [_number(score) for score in given]
+        row += [_number(sum(earned, Decimal(0))) if earned else "", "yes" if released_at else "no"]
+        yield row
+
+
+def gradebook_response(assignment):
+    """The gradebook as a streamed CSV file that Excel and LibreOffice open correctly:
+    UTF-8 with a byte-order mark (so "Zoë Åberg" keeps her letters) and CRLF line ends."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def lines():
+        yield "\ufeff"
+        for row in gradebook_rows(assignment):
+            yield writer.writerow(row)
+
+    name = slugify(f"{assignment.classroom} {assignment.title}") or "assignment"
+    return StreamingHttpResponse(
+        lines(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="gradebook-{name}.csv"'},
+    )
+
+
+# Importing a class's students ---------------------------------------------------------------
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no l/1, o/0: copied by hand
+
+
+def new_password():
+    words = ["".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)]
+    return "-".join(words)
+
+
+class _PreviewedColumn(fields.Field):
+    """A column that is no attribute of the user: the import reads it itself, and the
+    preview shows what it will do with it."""
+
+    def __init__(self, preview, **kwargs):
+        super().__init__(attribute=None, **kwargs)
+        self.preview = preview
+
+    def export(self, instance, **kwargs):
+        return self.preview(instance) if instance.username else ""
+
+
+class StudentResource(resources.ModelResource):
+    """Student accounts from a spreadsheet: one row per student, enrolled in a class.
+
+    Columns: username, first_name, last_name, email, password (optional: one is made up and
+    shown once after the import), join_code (optional: the class chosen on the import page
+    is used otherwise). Only new accounts are created, only in the importing teacher's
+    classes; one bad row stops the whole import.
+    """
+
+    password = _PreviewedColumn(
+        lambda user: (
+            "(made up on import, shown once)"
+            if getattr(user, "made_up_password", "")
+            else "(as given)"
+        ),
+        column_name="password",
+    )
+    join_code = _PreviewedColumn(
+        lambda user: (
+            f"{user.enrol_in.join_code} ({user.enrol_in})"
+            if getattr(user, "enrol_in", None)
+            else ""
+        ),
+        column_name="join_code",
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email", "password", "join_code"]
+        import_id_fields = ["username"]
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = False
+        store_instance = True
+        skip_html_diff = True  # the preview shows the rows itself, without inline styles
+
+    def __init__(self, teacher=None, classroom=None, **kwargs):
+        super().__init__(**kwargs)
+        self.teacher = teacher
+        self.classroom = classroom
+
+    @classmethod
+    def get_display_name(cls):
+        return "Student accounts"
+
+    def _classroom_for(self, row):
+        code = str(row.get("join_code") or "").strip().upper()
+        if not code:
+            if self.classroom is None:
+                raise ValidationError(
+                    {"join_code": "Give the class's join code, or choose a class above."}
+                )
+            return self.classroom
+        classroom = Classroom.objects.taught_by(self.teacher).filter(join_code=code).first()
+        if classroom is None:
+            raise ValidationError({"join_code": f"None of your classes has the join code {code}."})
+        return classroom
+
+    def before_import_row(self, row, **kwargs):
+        for name in ("username", "first_name", "last_name", "email", "password", "join_code"):
+            if row.get(name) is None:
+                row[name] = ""
+            row[name] = str(row[name]).strip()
+        if not row["username"]:
+            raise ValidationError({"username": "Every row needs a username."})
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if not new:
+            raise ValidationError(
+                {
+                    "username": f"The username {row['username']} is already taken. "
+                    "Choose another one; existing accounts are never changed by an import."
+                }
+            )
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance.enrol_in = self._classroom_for(row)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        password = row.get("password", "")
+        instance.made_up_password = ""
+        if password:
+            try:
+                password_validation.validate_password(password, instance)
+            except ValidationError as error:
+                errors.setdefault("password", []).extend(error.messages)
+        else:
+            password = new_password()
+            instance.made_up_password = password
+        instance.set_password(password)
+        instance.is_staff = False
+        instance.is_superuser = False
+        if errors:
+            raise ValidationError(errors)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        Enrollment.objects.get_or_create(classroom=instance.enrol_in, student=instance)
+
+
+def imported_accounts(result):
+    """[(user, class, password made up or "")] of a finished import, for the result page."""
+    return [
+        (row.instance, row.instance.enrol_in, row.instance.made_up_password)
+        for row in result.rows
+        if row.instance is not None and hasattr(row.instance, "enrol_in")
+    ]
