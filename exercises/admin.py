@@ -1,6 +1,6 @@
 """The teacher's desk: classes, assignments and their questions, rubrics, grading.
 
-A teacher is a staff user in the "Teachers" group (see migration 0002). The group's
+A teacher is a staff user in the "Teachers" group (see migration 0003). The group's
 permissions say what kinds of thing a teacher may touch; `TeacherScopedMixin` narrows them
 to the classes the teacher teaches, everywhere the admin reaches the database for them:
 change lists, change pages, autocomplete results, the choices of related fields, bulk

@@ -7,13 +7,16 @@ an assignment that already exists is left as the teacher may have edited it.
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from sources.models import Source, Unit
 
+from .demo_rubrics import load_rubrics
 from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
 
+TEACHERS_GROUP = "Teachers"  # made, with its permissions, by migration 0003
 DEMO_PASSWORD = "purge-demo-1936"
 DEMO_JOIN_CODE = "PURGE36X"
 UNIT_SLUG = "great-purge"
@@ -52,11 +55,17 @@ def load():
         join_code=DEMO_JOIN_CODE, defaults={"name": "Year 12 History (demo)"}
     )
     classroom.teachers.add(teacher)
+    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    historical_thinking, opvl = load_rubrics()
     for student in students[:2]:  # student3 is left to join with the code
         Enrollment.objects.get_or_create(classroom=classroom, student=student)
     unit = Unit.objects.filter(slug=UNIT_SLUG).first()
     if unit is not None:
-        load_assignment(classroom, unit)
+        load_assignment(
+            classroom,
+            unit,
+            rubrics={Question.Kind.OPVL: opvl, Question.Kind.WRITTEN: historical_thinking},
+        )
     return [
         ("admin", "admin", DEMO_PASSWORD),
         ("teacher", "teacher", DEMO_PASSWORD),
@@ -223,7 +232,7 @@ def _questions():
         (
             Question.Kind.WRITTEN,
             [5, 6, 7],
-            10,
+            8,  # the historical-thinking rubric's total
             "'Journalists who watched the trial were in the best position to judge whether "
             "the confessions were true.' How far do Sources 5, 6 and 7 support this view? "
             "Use what you know about the trials, and about who the writers were.",
@@ -241,8 +250,12 @@ def _questions():
     ]
 
 
-def load_assignment(classroom, unit, *, now=None):
-    """The demo assignment for the class, created once; None if it already exists."""
+def load_assignment(classroom, unit, *, now=None, rubrics=None):
+    """The demo assignment for the class, created once; None if it already exists.
+
+    `rubrics` maps a question kind to the rubric its questions are marked with.
+    """
+    rubrics = rubrics or {}
     if Assignment.objects.filter(classroom=classroom, title=ASSIGNMENT_TITLE).exists():
         return None
     now = now or timezone.now()
@@ -284,6 +297,7 @@ def load_assignment(classroom, unit, *, now=None):
             settings=settings,
             key=key,
             model_answer=model,
+            rubric=rubrics.get(kind),
         )
         QuestionSource.objects.bulk_create(
             QuestionSource(question=question, source=source, order=position)

@@ -44,3 +44,21 @@ def test_load_demo_twice_creates_nothing_twice():
     call_command("load_demo", stdout=StringIO())
     assert counts() == first
     assert first["units"] == 1 and first["sources"] == 23 and first["authors"] == 18
+
+
+def test_demo_teacher_can_open_the_teachers_desk(client):
+    call_command("load_demo", stdout=StringIO())
+    client.force_login(get_user_model().objects.get(username="teacher"))
+    response = client.get("/admin/exercises/submission/")
+    assert response.status_code == 200
+
+
+def test_demo_written_questions_are_marked_with_the_demo_rubrics():
+    from exercises.models import Question
+
+    call_command("load_demo", stdout=StringIO())
+    rubrics = dict(
+        Question.objects.filter(kind__in=["opvl", "written"]).values_list("kind", "rubric__name")
+    )
+    assert rubrics["opvl"].startswith("OPVL")
+    assert rubrics["written"].startswith("Reading like a historian")
