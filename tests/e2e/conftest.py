@@ -12,9 +12,11 @@ and their permissions, that a flush deletes).
 """
 
 import os
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from exercises import demo
 from exercises.models import Assignment
@@ -53,7 +55,17 @@ def browser():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        # From here on an event loop runs in this thread, so Django keeps this thread's
+        # database connections per async context: the tests get new connection objects,
+        # which lack the copy of the migrated data that serialized rollback restores.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
@@ -109,5 +121,5 @@ def page(new_context):
 def demo_assignment(transactional_db):
     """The demo as `make run` loads it: the Great Purge unit, the accounts, the class and
     "The Moscow trials: Duranty vs. Trotsky"."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", stdout=StringIO())
     return Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
