@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -343,6 +343,7 @@ class RubricAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(criterion_count=Count("criteria"))
             .prefetch_related("criteria__levels")
+            .order_by("name")  # Meta.ordering is dropped from GROUP BY queries
         )
 
     @admin.display(description="criteria", ordering="criterion_count")
@@ -367,10 +368,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 def preview_url(assignment):
-    try:
-        return reverse("exercises:assignment_preview", args=[assignment.pk])
-    except NoReverseMatch:  # the student pages may not provide a preview
-        return None
+    return reverse("exercises:assignment_preview", args=[assignment.pk])
 
 
 def settings_summary(question, sources):
@@ -528,10 +526,9 @@ class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
                 reverse("admin:exercises_assignment_gradebook", args=[assignment.pk]),
                 "Download the gradebook (CSV)",
             ),
+            (reverse("exercises:analytics", args=[assignment.pk]), "Class analytics"),
         ]
-        preview = preview_url(assignment)
-        if preview:
-            links.insert(0, (preview, "Preview as a student"))
+        links.insert(0, (preview_url(assignment), "Preview as a student"))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def get_urls(self):

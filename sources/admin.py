@@ -66,7 +66,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_display_links = ["number", "title"]
     list_filter = ["unit", DecadeListFilter]
     list_select_related = ["unit", "author"]
-    search_fields = ["author__name", "title", "text"]
+    search_fields = ["=number", "author__name", "title", "text"]
     autocomplete_fields = ["author"]
     ordering = ["unit", "number"]
     readonly_fields = ["updated_at"]

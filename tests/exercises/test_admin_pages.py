@@ -67,3 +67,13 @@ def test_import_preview_has_no_inline_code(client):
     page = response.content.decode()
     assert "zaberg" in page
     assert INLINE_CODE.findall(page) == []
+
+
+def test_assignment_page_links_to_the_preview_and_the_class_analytics(client):
+    d = desk()
+    log_in(client, d.teacher_a)
+    page = client.get(reverse("admin:exercises_assignment_change", args=[d.assignment_a.pk]))
+    assert reverse("exercises:assignment_preview", args=[d.assignment_a.pk]) in page.text
+    analytics = reverse("exercises:analytics", args=[d.assignment_a.pk])
+    assert analytics in page.text
+    assert client.get(analytics).status_code == 200

@@ -146,6 +146,11 @@ def test_source_changelist_searches_author_title_and_text(admin_client, great_pu
     assert numbers("broad-chested Ossete") == [12]
 
 
+def test_source_changelist_finds_a_source_by_its_number(admin_client, great_purge):
+    response = admin_client.get(SOURCES_URL, {"q": "15"})
+    assert 15 in [source.number for source in response.context["cl"].result_list]
+
+
 def test_source_changelist_filters_by_decade(admin_client, great_purge):
     response = admin_client.get(SOURCES_URL, {"decade": "1950"})
     assert [s.number for s in response.context["cl"].result_list] == [21, 22]
