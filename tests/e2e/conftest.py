@@ -16,7 +16,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from exercises import demo
 from exercises.models import Assignment
@@ -45,6 +47,28 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolation(event.violatedDirective + " " + (event.blockedURI || "inline"));
 });
 """
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server without a thread per request. On SQLite the test database lives in
+    memory and every request thread would share its one connection: two autosaves at once
+    then break each other's transactions ("no such savepoint"). Served in turn, they
+    cannot. (Without threads Django also closes each HTTP connection after its response,
+    so one browser tab cannot hold the server.)"""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_in_turn():
+    if connections["default"].vendor != "sqlite":
+        yield  # PostgreSQL: a connection per request thread, as in production
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATime
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(scope="package")
