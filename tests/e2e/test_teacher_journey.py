@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from exercises import demo
 from exercises.models import Question, Submission
 
 from .steps import answer_off_screen, check_accessibility, log_in, question_box, question_of
@@ -56,7 +57,7 @@ def test_teacher_grades_with_rubrics_and_releases_then_the_student_sees_it(
     desk = new_context().new_page()
     desk.goto(f"{live_server.url}/admin/")
     desk.get_by_label("Username").fill("teacher")
-    desk.get_by_label("Password").fill("purge-demo-1936")
+    desk.get_by_label("Password").fill(demo.DEMO_PASSWORD)
     desk.get_by_role("button", name="Log in").click()
     desk.get_by_role("link", name="Submissions", exact=True).first.click()
     desk.get_by_role("link", name="Sam Student").click()
