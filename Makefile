@@ -31,6 +31,12 @@ run: demo
 test: setup
 	bash bin/test
 
+## Screenshots of the main pages, taken in Chromium from the demo, into docs/screenshots/.
+screenshots: setup
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "make screenshots needs Chromium: apt-get install -y chromium" >&2; exit 1; }
+	SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_screenshots.py -q -p no:cacheprovider
+	@ls -1 docs/screenshots/*.png
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -570,6 +570,19 @@ class StudentResource(resources.ModelResource):
             raise ValidationError({"join_code": f"None of your classes has the join code {code}."})
         return classroom
 
+    def before_import(self, dataset, **kwargs):
+        # A file whose first line is blank has no column names: import-export would then
+        # read its rows against no headers and fail with a server error. Refuse it here,
+        # with the rows dropped so that nothing is read.
+        if not any(str(name or "").strip() for name in dataset.headers or []):
+            dataset.wipe()
+            raise ValidationError(
+                "The first line of the file must name the columns: "
+                + ",".join(self._meta.fields)
+                + "."
+            )
+        super().before_import(dataset, **kwargs)
+
     def before_import_row(self, row, **kwargs):
         for name in ("username", "first_name", "last_name", "email", "password", "join_code"):
             if row.get(name) is None:

@@ -15,19 +15,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string, select_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from . import kinds, services
+from . import kept_answers, kinds, services
 from .forms import JoinClassForm, answer_form, source_label
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
 
 SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
-LOGGED_OUT = (
+LOGGED_OUT = "You have been logged out. Log in again: your answer is kept."
+LOGGED_OUT_NOT_KEPT = (
     "Not saved: you have been logged out. Log in again in a new tab, then come back here; "
     "your text is kept on this page."
 )
@@ -65,6 +67,10 @@ class QuestionOnPage:
     form: object = None
     released: bool = False
     show_key: bool = False
+    # An answer sent while logged out that could not be saved when the student came back.
+    kept: object = None
+    # The revision a kept answer was just saved at (the page's script continues from it).
+    restored_revision: int | None = None
 
     @property
     def pk(self):
@@ -232,7 +238,7 @@ class QuestionOnPage:
 class AssignmentPage:
     """Everything the assignment page shows, in a fixed number of queries."""
 
-    def __init__(self, assignment, submission=None, *, preview=False):
+    def __init__(self, assignment, submission=None, *, preview=False, kept=None):
         self.assignment = assignment
         self.submission = submission
         self.preview = preview
@@ -266,6 +272,9 @@ class AssignmentPage:
                 q.form = answer_form(question, sources, response=q.response, revision=q.revision)
                 if preview:
                     q.form.disable()
+            q.kept, q.restored_revision = (kept or {}).get(question.pk, (None, None))
+            if q.kept is not None and q.kept.form is not None and self.editable:
+                q.form = q.kept.form
             self.questions.append(q)
         self.sources = self._reading_list(with_source, assignment)
 
@@ -317,13 +326,97 @@ class AssignmentPage:
         return sum(len(q.lost) for q in self.questions)
 
 
-def _page_context(page):
-    return {
+def _page_context(page, request=None):
+    context = {
         "assignment": page.assignment,
         "submission": page.submission,
         "page": page,
         "source_text_template": select_template(SOURCE_TEXT_TEMPLATES),
     }
+    if request is not None and not page.preview:
+        context["owner_token"] = kept_answers.owner_token(request.user)
+    return context
+
+
+# Answers sent while logged out ------------------------------------------------------------
+
+
+@dataclass
+class KeptAnswer:
+    """An answer sent while logged out that could not be saved as it was.
+
+    `reason` is "stale" (a newer version was saved since: shown beside the answer, to
+    copy from), "invalid" (shown in the question's form with its errors, to correct) or
+    "closed" (the work was handed in since: shown once).
+    """
+
+    reason: str
+    form: object = None
+    copy: object = None
+    texts: list = None
+
+
+def _kept_fields(fields):
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, [str(value) for value in values])
+    return data
+
+
+def _save_kept_answers(request, assignment, submission):
+    """Save the answers this student sent while logged out (see `kept_answers`).
+
+    Returns {question pk: (KeptAnswer or None, revision saved or None)} for the page.
+    """
+    kept = kept_answers.kept_for(request, assignment)
+    if not kept:
+        return {}
+    with_source = QuestionSource.objects.select_related("source__author", "source__unit")
+    questions = assignment.questions.prefetch_related(
+        Prefetch("question_sources", queryset=with_source)
+    )
+    numbers = {question.pk: number for number, question in enumerate(questions, start=1)}
+    current = dict(submission.answers.filter(question__in=kept).values_list("question", "revision"))
+    result = {}
+    for question in questions:
+        if question.pk not in kept:
+            continue
+        sources = [qs.source for qs in question.question_sources.all()]
+        form = answer_form(question, sources, _kept_fields(kept[question.pk]))
+        valid = form.is_valid()
+        based_on = form.cleaned_data.get("revision")
+        if not submission.is_editable:
+            kept_answers.forget(request, assignment.pk, question.pk)
+            result[question.pk] = (_kept_copy("closed", question, sources, form, valid), None)
+        elif based_on is None or based_on != current.get(question.pk, 0):
+            result[question.pk] = (_kept_copy("stale", question, sources, form, valid), None)
+        elif not valid:
+            result[question.pk] = (KeptAnswer("invalid", form=form), None)
+        else:
+            try:
+                answer = services.save_answer(submission, question, form.response, based_on)
+            except services.AnsweringRefused:
+                result[question.pk] = (_kept_copy("stale", question, sources, form, valid), None)
+                continue
+            kept_answers.forget(request, assignment.pk, question.pk)
+            result[question.pk] = (None, answer.revision)
+            messages.success(
+                request,
+                f"Your answer to question {numbers[question.pk]}, sent while you were logged "
+                "out, is now saved.",
+            )
+    for question_pk in set(kept) - set(numbers):  # questions deleted since
+        kept_answers.forget(request, assignment.pk, question_pk)
+    return result
+
+
+def _kept_copy(reason, question, sources, form, valid):
+    if valid:
+        copy = QuestionOnPage(0, question, sources, Answer(response=form.response))
+        return KeptAnswer(reason, copy=copy)
+    skipped = {"revision", "toggle", "remove", "ranges"}
+    texts = [value for name, values in form.data.lists() if name not in skipped for value in values]
+    return KeptAnswer(reason, texts=[text for text in texts if text.strip()])
 
 
 # Views ----------------------------------------------------------------------------------
@@ -419,8 +512,9 @@ def assignment(request, pk):
     submission, _ = services.open_submission(assignment, request.user)
     if submission.is_released and not submission.release_seen:
         Submission.objects.filter(pk=submission.pk).update(release_seen=True)
-    page = AssignmentPage(assignment, submission)
-    return render(request, "exercises/assignment.html", _page_context(page))
+    kept = _save_kept_answers(request, assignment, submission)
+    page = AssignmentPage(assignment, submission, kept=kept)
+    return render(request, "exercises/assignment.html", _page_context(page, request))
 
 
 @login_required
@@ -443,9 +537,7 @@ def save_answer(request, pk, question_pk):
     """Save one answer: from autosave (JSON) or from the plain Save button (redirect)."""
     wants_json = _wants_json(request)
     if not request.user.is_authenticated:
-        if wants_json:
-            return JsonResponse({"ok": False, "error": LOGGED_OUT}, status=403)
-        return redirect_to_login(request.get_full_path())
+        return _logged_out(request, wants_json, pk, question_pk)
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
     question = get_object_or_404(assignment.questions.all(), pk=question_pk)
     sources = [qs.source for qs in question.question_sources.select_related("source__author")]
@@ -463,6 +555,7 @@ def save_answer(request, pk, question_pk):
         )
     except services.SubmissionClosed as refusal:
         return _save_refused(request, wants_json, form, refusal.message, status=409, closed=True)
+    kept_answers.forget(request, assignment.pk, question.pk)
     status = saved_label(answer.saved_at)
     if not wants_json:
         return redirect(f"{assignment.get_absolute_url()}#question-{question.pk}")
@@ -477,6 +570,32 @@ def save_answer(request, pk, question_pk):
             "ranges": answer.response.get("ranges"),
         }
     )
+
+
+def _logged_out(request, wants_json, assignment_pk, question_pk):
+    """The session ended before this save: keep the answer for after the login, and send
+    the student to log in and come back to the same question."""
+    kept = kept_answers.keep(request, assignment_pk, question_pk)
+    back = reverse("exercises:assignment", args=[assignment_pk]) + f"#question-{question_pk}"
+    login = redirect_to_login(back)
+    if wants_json:
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": LOGGED_OUT if kept else LOGGED_OUT_NOT_KEPT,
+                "logged_out": True,
+                "kept": kept,
+                "login_url": login.url,
+            },
+            status=403,
+        )
+    if kept:
+        messages.info(
+            request,
+            "You had been logged out, so your answer is not saved yet. "
+            "Log in again: it is kept and will be saved then.",
+        )
+    return login
 
 
 def _save_refused(request, wants_json, form, message, *, status, current=None, closed=False):
@@ -509,6 +628,7 @@ def _save_refused(request, wants_json, form, message, *, status, current=None, c
         "saved": saved,
         "closed": closed,
         "conflict": current is not None,
+        "owner_token": kept_answers.owner_token(request.user),
     }
     return render(request, "exercises/answer_problem.html", context, status=status)
 
@@ -535,4 +655,4 @@ def submit(request, pk):
         messages.info(request, services.AlreadySubmitted.message)
         return redirect(assignment)
     page = AssignmentPage(assignment, submission)
-    return render(request, "exercises/submit_confirm.html", _page_context(page))
+    return render(request, "exercises/submit_confirm.html", _page_context(page, request))

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import (
+    axes_admin,  # noqa: F401  (mends an admin action of django-axes)
+    views,
+)
 
 admin.site.site_header = "purgeclass: teacher's desk"
 admin.site.site_title = "purgeclass"

@@ -226,18 +226,31 @@ def parse_pack(data):
 
 
 def decode(data):
-    """The pack's text: str as it is, bytes read as UTF-8 (a byte-order mark is dropped)."""
+    """The pack's text: str as it is, bytes read as UTF-8 (a byte-order mark is dropped).
+
+    A NUL character is refused: no text file has one (a UTF-16 file read as UTF-8 does),
+    and PostgreSQL cannot store it.
+    """
     if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        text = data.removeprefix("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise PackError(
+                line,
+                f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read); "
+                "save it as UTF-8 and try again.",
+            ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
         raise PackError(
             line,
-            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read); "
-            "save it as UTF-8 and try again.",
-        ) from None
+            "the file contains a NUL character, which text never has: save it as UTF-8 text "
+            "and try again.",
+        )
+    return text
 
 
 def _join_paragraphs(numbered_lines):

@@ -8,6 +8,9 @@
  *    a lost connection or a closed tab loses nothing;
  *  - a save refused because another tab saved first (409) keeps the student's text in
  *    the field and shows the newer saved version beside it;
+ *  - a save refused because the session ended (403) says so with a link to log in again;
+ *    the server keeps the answer until then and saves it after the login, and the draft
+ *    on this device is applied again on top of it;
  *  - passages of a source can be marked by selecting words (mouse or touch).
  */
 (function () {
@@ -20,8 +23,9 @@
   var MESSAGES = {
     offline: "Not saved: you are offline. Keep this page open; we'll retry.",
     server: "Not saved: the server had a problem. Keep this page open; we'll retry.",
-    loggedOut:
-      "Not saved: you have been logged out. Log in again in a new tab, then come back here; your text is kept on this page.",
+    loggedOut: "You have been logged out. Log in again: your answer is kept.",
+    stalePage:
+      "Not saved: this page is out of date (did you log in again in another tab?). Reload it: your text is kept on this device.",
     gone: "Not saved: this question is no longer available. Copy your text, then reload the page.",
     saving: "Saving…",
     conflict: "Not saved: this answer was changed elsewhere. See the message above your answer.",
@@ -76,7 +80,7 @@
   // One question's form: autosave, drafts, conflicts ---------------------------------
 
   var leaving = false;
-  var SKIPPED = { csrfmiddlewaretoken: true, revision: true, toggle: true, remove: true };
+  var SKIPPED = { csrfmiddlewaretoken: true, owner: true, revision: true, toggle: true, remove: true };
 
   function AnswerForm(form) {
     this.form = form;
@@ -126,6 +130,23 @@
     this.status.textContent = message;
     this.status.classList.toggle("is-error", kind === "error");
     this.status.classList.toggle("is-saving", kind === "saving");
+  };
+
+  /** The session ended: say so, with a link that logs in and comes back to this question. */
+  AnswerForm.prototype.showLoggedOut = function (message, loginUrl) {
+    this.show(message, "error");
+    var link = el("a", { href: loginUrl, text: "Log in again" });
+    link.addEventListener("click", function () {
+      leaving = true; // the answer is kept by the server and on this device
+    });
+    this.status.append(" ", link);
+    if (this.draftKey) {
+      var draft = drafts.read(this.draftKey);
+      if (draft) {
+        draft.loggedOut = true;
+        drafts.write(this.draftKey, draft);
+      }
+    }
   };
 
   AnswerForm.prototype.changed = function () {
@@ -208,7 +229,9 @@
     if (type.indexOf("application/json") === -1) {
       this.failed = true;
       if (response.redirected && response.url.indexOf("/login") !== -1) {
-        this.show(MESSAGES.loggedOut, "error");
+        this.showLoggedOut(MESSAGES.loggedOut, response.url);
+      } else if (response.status === 403) {
+        this.show(MESSAGES.stalePage, "error"); // refused by the CSRF check: a new login elsewhere
       } else if (response.status === 404) {
         this.show(MESSAGES.gone, "error");
       } else {
@@ -227,6 +250,10 @@
         return true;
       }
       self.failed = true;
+      if (response.status === 403 && data.logged_out) {
+        self.showLoggedOut(data.error || MESSAGES.loggedOut, data.login_url);
+        return false;
+      }
       if (response.status === 409 && data.conflict) {
         self.show(MESSAGES.conflict, "error");
         self.showConflict(data);
@@ -288,6 +315,15 @@
     if (!draft || typeof draft.values !== "string") return;
     if (draft.values === this.savedValues) {
       drafts.remove(this.draftKey);
+      return;
+    }
+    var restored = this.form.dataset.restoredRevision;
+    if (draft.loggedOut && restored === this.revision.value && Number(draft.base) + 1 === Number(restored)) {
+      // The server has just saved what it kept from the logged-out save; this device's draft
+      // is that, or what was typed after it.
+      this.apply(draft.values);
+      this.show("Restored your work from before you were logged out; saving…", "saving");
+      this.schedule(200);
       return;
     }
     if (String(draft.base) === this.revision.value) {
