@@ -62,6 +62,7 @@ from .conftest import ROLES, teachers_group
 
 MATRIX = """
 url                                                           method anonymous student other_student teacher other_teacher superuser
+healthz                                                       GET    ok        ok      ok            ok      ok            ok
 admin:index                                                   GET    login     login   login         ok      ok            ok
 admin:login                                                   GET    ok        ok      ok            ok      ok            ok
 admin:logout                                                  POST   login     login   login         ok      ok            ok
