@@ -63,13 +63,16 @@ bench-pages: bench-data
 
 BENCH_OUT ?= /tmp/purgeclass-bench
 
+# Every size runs even if a smaller one failed; the tables side by side, then the verdict.
 bench-load: setup
 	mkdir -p $(BENCH_OUT)
-	$(PY) bench/load.py --students 30 $(LOAD_SERVER) --json $(BENCH_OUT)/load-30.json
-	$(PY) bench/load.py --students 300 $(LOAD_SERVER) --json $(BENCH_OUT)/load-300.json
-	$(PY) bench/load.py --students 600 $(LOAD_SERVER) --json $(BENCH_OUT)/load-600.json
+	status=0; for n in 30 300 600; do \
+	  $(PY) bench/load.py --students $$n $(LOAD_SERVER) --json $(BENCH_OUT)/load-$$n.json \
+	    || status=1; \
+	done; \
 	$(PY) bench/report.py $(BENCH_OUT)/load-30.json $(BENCH_OUT)/load-300.json \
-		$(BENCH_OUT)/load-600.json
+	  $(BENCH_OUT)/load-600.json; \
+	exit $$status
 
 bench-export: setup
 	$(PY) bench/export.py --database $(BENCH_DB)
