@@ -4,6 +4,7 @@ Everything is looked up by a natural key before it is created, so loading twice 
 an assignment that already exists is left as the teacher may have edited it.
 """
 
+import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -13,11 +14,13 @@ from django.utils import timezone
 
 from sources.models import Source, Unit
 
+from . import services
 from .demo_rubrics import load_rubrics
 from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
 
 TEACHERS_GROUP = "Teachers"  # made, with its permissions, by migration 0003
 DEMO_PASSWORD = "purge-demo-1936"
+HANDED_IN_JOIN_CODE = "PURGE37Y"
 DEMO_JOIN_CODE = "PURGE36X"
 UNIT_SLUG = "great-purge"
 ASSIGNMENT_TITLE = "The Moscow trials: Duranty vs. Trotsky"
@@ -61,11 +64,16 @@ def load():
         Enrollment.objects.get_or_create(classroom=classroom, student=student)
     unit = Unit.objects.filter(slug=UNIT_SLUG).first()
     if unit is not None:
-        load_assignment(
-            classroom,
-            unit,
-            rubrics={Question.Kind.OPVL: opvl, Question.Kind.WRITTEN: historical_thinking},
+        rubrics = {Question.Kind.OPVL: opvl, Question.Kind.WRITTEN: historical_thinking}
+        load_assignment(classroom, unit, rubrics=rubrics)
+        # A second class that has already handed the assignment in, so that a teacher
+        # trying the app finds work to grade and class analytics to discuss.
+        handed_in, _ = Classroom.objects.get_or_create(
+            join_code=HANDED_IN_JOIN_CODE, defaults={"name": "Year 13 History (demo, handed in)"}
         )
+        handed_in.teachers.add(teacher)
+        load_assignment(handed_in, unit, rubrics=rubrics)
+        load_class_work(Assignment.objects.get(classroom=handed_in, title=ASSIGNMENT_TITLE))
     return [
         ("admin", "admin", DEMO_PASSWORD),
         ("teacher", "teacher", DEMO_PASSWORD),
@@ -314,3 +322,124 @@ def _find(source, quotes):
             raise ValueError(f"Source {source.number} does not contain {quote!r}.")
         ranges.append({"start": start, "end": start + len(quote)})
     return ranges
+
+
+# A class's handed-in work ---------------------------------------------------------------
+
+PUPILS = [
+    ("Amira", "Benali"),
+    ("Bartek", "Nowak"),
+    ("Chloé", "Dubois"),
+    ("Dmitri", "Volkov"),
+    ("Efua", "Mensah"),
+    ("Finn", "O'Brien"),
+    ("Grace", "Okafor"),
+    ("Hiro", "Tanaka"),
+    ("Inès", "Martín"),
+    ("Jonas", "Lindqvist"),
+    ("Kezia", "Adeyemi"),
+    ("Luca", "Romano"),
+]
+JUSTIFICATIONS = {
+    10: [
+        "Duranty was in Moscow and saw the trial himself, so he is a good witness.",
+        "He was the New York Times correspondent and won a Pulitzer Prize, so he is reliable.",
+        "Duranty wrote in 1935, before the trial, and needed the regime's goodwill to stay "
+        "in Moscow, so he is weak evidence of what happened in court.",
+    ],
+    8: [
+        "Trotsky was the accused, so of course he says it was a frame-up.",
+        "Trotsky was in exile in Mexico and could not see the trial.",
+        "Trotsky knew the defendants for decades, which makes his doubts worth weighing, "
+        "but he had every reason to deny the plot.",
+    ],
+}
+OPVL_ANSWERS = [
+    {
+        "origin": "Alexander Orlov, an NKVD officer who escaped to the United States.",
+        "purpose": "To expose Stalin after he defected.",
+        "value": "As an NKVD officer he could know how the case against Zinoviev was built.",
+        "limitation": "He defected and may want to blacken Stalin to be believed in America.",
+    },
+    {
+        "origin": "An NKVD officer.",
+        "purpose": "To tell the truth.",
+        "value": "He was there.",
+        "limitation": "It is biased.",
+    },
+]
+WRITTEN_ANSWERS = [
+    "The Observer and the New Republic believed the confessions because the defendants' "
+    "stories agreed, but the New Statesman asked why guilty men would cringe and crawl. "
+    "Being in the courtroom let journalists report the trial, not judge what had happened "
+    "in the interrogations before it.",
+    "Sources 5 and 6 support the view because journalists were there and saw the "
+    "confessions. Source 7 is less sure.",
+    "I agree because the journalists saw it with their own eyes.",
+]
+
+
+def load_class_work(assignment):
+    """Twelve pupils' handed-in answers to the demo assignment, the same on every load.
+
+    Most trust Duranty more than Trotsky, as classes often do: that split is what the
+    follow-up discussion is for. Pupils who already have a submission are left alone.
+    """
+    rng = random.Random(1936)
+    questions = list(
+        assignment.questions.prefetch_related("question_sources__source").order_by("order")
+    )
+    pupils = []
+    for number, (first, last) in enumerate(PUPILS, start=1):
+        pupil = _user(f"pupil{number:02d}", first, last)
+        Enrollment.objects.get_or_create(classroom=assignment.classroom, student=pupil)
+        pupils.append(pupil)
+    for pupil in pupils:
+        if assignment.submissions.filter(student=pupil).exists():
+            continue
+        submission, _ = services.open_submission(assignment, pupil)
+        for question in questions:
+            sources = [qs.source for qs in question.question_sources.all()]
+            data = _pupil_answer(rng, question, sources)
+            response = question.clean_response(data, sources)
+            services.save_answer(submission, question, response, 0)
+        services.submit(submission)
+
+
+def _pupil_answer(rng, question, sources):
+    kind = question.kind
+    if kind == Question.Kind.RATING:
+        trusting = sources[0].number == 10
+        rating = rng.choice([3, 4, 4, 5, 2]) if trusting else rng.choice([1, 2, 2, 3, 1])
+        return {"rating": rating, "justification": rng.choice(JUSTIFICATIONS[sources[0].number])}
+    if kind == Question.Kind.COMPARISON:
+        duranty, trotsky = sources
+        choice = duranty if rng.random() < 0.67 else trotsky
+        return {"choice": choice.pk, "justification": rng.choice(JUSTIFICATIONS[choice.number])}
+    if kind == Question.Kind.OPVL:
+        return rng.choice(OPVL_ANSWERS)
+    if kind == Question.Kind.HIGHLIGHT:
+        text = sources[0].text
+        quotes = rng.sample(LOADED_LANGUAGE, rng.randint(1, 4))
+        if rng.random() < 0.4:
+            quotes.append("the defences of the Soviet Union are strong")
+        ranges = []
+        for quote in quotes:
+            start = text.find(quote)
+            if start >= 0:
+                ranges.append({"start": start, "end": start + len(quote)})
+        return {"ranges": ranges}
+    if kind == Question.Kind.MATRIX:
+        verdicts = {}
+        for source_id, verdict in question.key["verdicts"].items():
+            if rng.random() < 0.65:
+                verdicts[source_id] = verdict
+            else:
+                verdicts[source_id] = rng.choice(["supports", "challenges", "silent"])
+        return {"verdicts": verdicts}
+    if kind == Question.Kind.CHOICE:
+        selected = ["duranty"] + (["zinoviev"] if rng.random() < 0.6 else [])
+        if rng.random() < 0.3:
+            selected.append("trotsky")
+        return {"selected": selected}
+    return {"text": rng.choice(WRITTEN_ANSWERS)}

@@ -146,4 +146,6 @@ def demo_assignment(transactional_db):
     """The demo as `make run` loads it: the Great Purge unit, the accounts, the class and
     "The Moscow trials: Duranty vs. Trotsky"."""
     call_command("load_demo", stdout=StringIO())
-    return Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    return Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.DEMO_JOIN_CODE
+    )

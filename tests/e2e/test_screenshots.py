@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from exercises.models import Question
+from exercises import demo
+from exercises.models import Assignment, Question
 
 from .steps import DESKTOP, PHONE, answer_off_screen, log_in, question_of
 
@@ -84,6 +85,16 @@ def test_screenshots_of_the_main_pages(new_context, live_server, demo_assignment
     settle(desk)
     shots.append(folder / "grading.png")
     desk.screenshot(path=shots[-1])
+
+    # The class that has handed the assignment in: what the teacher shows the class.
+    handed_in = Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.HANDED_IN_JOIN_CODE
+    )
+    desk.goto(f"{live_server.url}/assignments/{handed_in.pk}/analytics/")
+    expect(desk.get_by_text("12 of 12 students submitted")).to_be_visible()
+    settle(desk)
+    shots.append(folder / "analytics.png")
+    desk.screenshot(path=shots[-1], full_page=True)
 
     for shot in shots:
         assert shot.read_bytes().startswith(PNG_SIGNATURE), shot

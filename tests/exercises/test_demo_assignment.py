@@ -17,6 +17,11 @@ from tests import factories
 PACK = Path(settings.BASE_DIR) / "sources" / "data" / "great-purge.txt"
 
 
+def demo_questions():
+    """The questions of the demo class's assignment (the handed-in class has a copy)."""
+    return Question.objects.filter(assignment__classroom__join_code=demo.DEMO_JOIN_CODE)
+
+
 @pytest.fixture
 def great_purge(db):
     """The pack's numbered sources, split from the file the way a reader would."""
@@ -30,7 +35,9 @@ def great_purge(db):
 
 def test_demo_assignment_has_every_kind_of_question_with_a_key_or_model_answer(great_purge):
     demo.load()
-    assignment = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    assignment = Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.DEMO_JOIN_CODE
+    )
     assert assignment.status == Assignment.Status.PUBLISHED
     questions = list(assignment.questions.all())
     assert {q.kind for q in questions} == set(Question.Kind.values)
@@ -43,7 +50,7 @@ def test_demo_assignment_has_every_kind_of_question_with_a_key_or_model_answer(g
 
 def test_demo_highlight_key_marks_the_loaded_language_of_source_15(great_purge):
     demo.load()
-    question = Question.objects.get(kind=Question.Kind.HIGHLIGHT)
+    question = demo_questions().get(kind=Question.Kind.HIGHLIGHT)
     text = Source.objects.get(unit=great_purge, number=15).text
     quotes = [text[r["start"] : r["end"]] for r in question.key["ranges"]]
     assert "nest of wreckers and spies" in quotes and "Fascist agent Trotsky" in quotes
@@ -51,7 +58,7 @@ def test_demo_highlight_key_marks_the_loaded_language_of_source_15(great_purge):
 
 def test_demo_matrix_covers_sources_4_to_9(great_purge):
     demo.load()
-    question = Question.objects.get(kind=Question.Kind.MATRIX)
+    question = demo_questions().get(kind=Question.Kind.MATRIX)
     numbers = {
         s.number: question.key["verdicts"][str(s.pk)]
         for s in Source.objects.filter(unit=great_purge)
@@ -69,18 +76,22 @@ def test_demo_matrix_covers_sources_4_to_9(great_purge):
 
 def test_loading_the_demo_twice_creates_nothing_twice(great_purge):
     demo.load()
-    first = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    first = Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.DEMO_JOIN_CODE
+    )
     first.due_at = timezone.now() + timedelta(days=2)  # the teacher moved it
     first.save()
     demo.load()
-    assert Assignment.objects.filter(title=demo.ASSIGNMENT_TITLE).count() == 1
-    assert Question.objects.count() == 8
+    assert Assignment.objects.filter(title=demo.ASSIGNMENT_TITLE).count() == 2  # one per demo class
+    assert demo_questions().count() == 8
     assert Assignment.objects.get(pk=first.pk).due_at == first.due_at
 
 
 def test_demo_assignment_is_due_in_two_weeks(great_purge):
     demo.load()
-    due = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE).due_at
+    due = Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.DEMO_JOIN_CODE
+    ).due_at
     assert timedelta(days=13, hours=23) < due - timezone.now() <= timedelta(days=14)
 
 
@@ -89,7 +100,9 @@ def test_demo_student_can_open_the_assignment(client, great_purge):
     client.login(username="student1", password=demo.DEMO_PASSWORD)
     dashboard = client.get(reverse("exercises:dashboard")).content.decode()
     assert demo.ASSIGNMENT_TITLE in dashboard.replace("&#x27;", "'")
-    assignment = Assignment.objects.get(title=demo.ASSIGNMENT_TITLE)
+    assignment = Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.DEMO_JOIN_CODE
+    )
     response = client.get(assignment.get_absolute_url())
     assert response.status_code == 200 and "Source 15" in response.content.decode()
 
@@ -98,3 +111,24 @@ def test_demo_without_the_unit_still_loads_accounts(db):
     accounts = demo.load()
     assert ("student", "student3", demo.DEMO_PASSWORD) in accounts
     assert not Assignment.objects.exists()
+
+
+def test_the_handed_in_demo_class_gives_the_teacher_work_and_a_split_to_discuss(
+    great_purge, client
+):
+    demo.load()
+    handed_in = Assignment.objects.get(
+        title=demo.ASSIGNMENT_TITLE, classroom__join_code=demo.HANDED_IN_JOIN_CODE
+    )
+    submissions = handed_in.submissions.all()
+    assert submissions.count() == len(demo.PUPILS)
+    assert {s.status for s in submissions} == {"submitted"}
+    client.force_login(handed_in.classroom.teachers.get())
+    page = client.get(f"/assignments/{handed_in.pk}/analytics/").content.decode()
+    assert re.search(r"<strong>12</strong> of 12 students submitted", page)
+    comparison = handed_in.questions.get(kind="comparison")
+    duranty = comparison.question_sources.get(source__number=10).source
+    chose_duranty = sum(
+        1 for answer in comparison.answers.all() if answer.response.get("choice") == str(duranty.pk)
+    )
+    assert chose_duranty > len(demo.PUPILS) / 2  # most of the class trusted Duranty more
