@@ -16,7 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("import_sources", str(GREAT_PURGE_PACK), slug="great-purge", verbosity=0)
         accounts = demo.load()
-        self.stdout.write(self.style.SUCCESS("Great Purge unit and demo class loaded."))
+        self.stdout.write(self.style.SUCCESS("Great Purge unit and demo classes loaded."))
+        self.stdout.write(
+            f"Classes: Year 12 History (demo), join code {demo.DEMO_JOIN_CODE}; "
+            "Year 13 History (demo, handed in), with twelve pupils' submitted work."
+        )
         self.stdout.write("Demo accounts (username / password):")
         for role, username, password in accounts:
             self.stdout.write(f"  {role:<8} {username} / {password}")
