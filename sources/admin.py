@@ -14,7 +14,8 @@ from .models import Author, Source, Unit
 from .packs import PackError
 from .services import import_pack, plan_import
 
-IMPORT_PERMISSION = "sources.add_source"
+# An import adds new sources and corrects the ones a re-imported pack already has.
+IMPORT_PERMISSIONS = ["sources.add_source", "sources.change_source"]
 
 
 class DecadeListFilter(admin.SimpleListFilter):
@@ -149,13 +150,13 @@ class UnitAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "can_import_pack": request.user.has_perm(IMPORT_PERMISSION),
+            "can_import_pack": request.user.has_perms(IMPORT_PERMISSIONS),
         }
         return super().changelist_view(request, extra_context)
 
     def import_pack_view(self, request):
         """Upload a pack, preview what it would do (nothing saved), then confirm."""
-        if not request.user.has_perm(IMPORT_PERMISSION):
+        if not request.user.has_perms(IMPORT_PERMISSIONS):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta}
         upload_form = PackUploadForm()

@@ -27,13 +27,14 @@ def fast_password_hashing(settings):
 
 
 def teachers_group():
-    """The "Teachers" group, as migration 0003 makes it.
+    """The "Teachers" group, as migrations 0003 and 0004 make it.
 
     A transactional test's flush empties every table, this group too, and only the
     permissions come back (post_migrate): the group is then made again from the
     migration's own list, so that teachers here always have exactly the group's rights.
     """
     migration = importlib.import_module("exercises.migrations.0003_teachers_group")
+    imports = importlib.import_module("exercises.migrations.0004_teachers_import_source_packs")
     group, created = Group.objects.get_or_create(name=migration.TEACHERS)
     if created:
         for app_label, models in migration.PERMISSIONS.items():
@@ -44,6 +45,11 @@ def teachers_group():
                         codename__in=[f"{action}_{model}" for action in actions],
                     )
                 )
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="sources", codename__in=imports.SOURCE_PERMISSIONS
+            )
+        )
     return group
 
 

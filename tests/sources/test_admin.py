@@ -6,7 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sources.models import Author, Source, Unit
-from tests.factories import SourceFactory, StudentFactory, TeacherFactory, UnitFactory
+from tests.factories import (
+    DeskTeacherFactory,
+    SourceFactory,
+    StudentFactory,
+    TeacherFactory,
+    UnitFactory,
+)
 from tests.sources.conftest import GREAT_PURGE
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +28,13 @@ def importer(client):
     teacher.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="sources",
-            codename__in=["add_source", "view_source", "view_unit", "change_unit"],
+            codename__in=[
+                "add_source",
+                "change_source",
+                "view_source",
+                "view_unit",
+                "change_unit",
+            ],
         )
     )
     client.force_login(teacher)
@@ -208,3 +220,23 @@ def test_unit_page_in_the_admin_lists_its_sources(admin_client, great_purge):
     assert reverse("admin:sources_source_change", args=[great_purge.sources.get(number=20).pk]) in (
         response.text
     )
+
+
+def test_a_teacher_of_the_teachers_group_imports_a_pack(client):
+    client.force_login(DeskTeacherFactory())
+    preview = upload(client)
+    assert preview.status_code == 200
+    confirm(client, payload_of(preview))
+    assert Source.objects.filter(unit__slug="the-great-purge").count() == 23
+
+
+def test_importing_needs_the_right_to_correct_sources_too(client):
+    teacher = TeacherFactory()
+    teacher.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="sources", codename__in=["add_source", "view_unit"]
+        )
+    )
+    client.force_login(teacher)
+    assert upload(client).status_code == 403
+    assert Unit.objects.count() == 0
