@@ -7,6 +7,7 @@ change lists, change pages, autocomplete results, the choices of related fields,
 actions and exports. Sources and rubrics are shared by all teachers. A superuser sees all.
 """
 
+from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -242,6 +244,27 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
 
     def has_import_permission(self, request):
         return request.user.has_perm("exercises.add_enrollment")
+
+    actions = ["unlock_logins"]
+
+    def has_unlock_permission(self, request):
+        # A teacher who sees a student's enrolment may lift a login lock-out (too many wrong
+        # passwords) on that student's account: the list is already narrowed to their classes.
+        return request.user.has_perm("exercises.view_enrollment")
+
+    @admin.action(
+        description="Unlock the selected students' logins (after too many wrong passwords)",
+        permissions=["unlock"],
+    )
+    def unlock_logins(self, request, queryset):
+        usernames = sorted(set(queryset.values_list("student__username", flat=True)))
+        cleared = sum(axes_reset(username=username) for username in usernames)
+        self.message_user(
+            request,
+            f"Unlocked {len(usernames)} student{pluralize(len(usernames))}; "
+            f"{cleared} failed login record{pluralize(cleared)} cleared.",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="student", ordering="student__last_name")
     def student_name(self, enrollment):

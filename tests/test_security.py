@@ -435,3 +435,37 @@ def test_password_change_accepts_a_strong_password(client, student):
     assert response.status_code == 302
     assert response.url == reverse("password_change_done")
     assert get_user_model().objects.get(pk=student.pk).check_password("kolyma-winter-1937-ledger")
+
+
+def test_a_teacher_unlocks_a_student_of_their_class_from_the_enrolments(client, student, throttled):
+    fail_until_locked(client, student.username)
+    classroom = factories.ClassroomFactory(teachers=[factories.DeskTeacherFactory()])
+    enrollment = factories.EnrollmentFactory(classroom=classroom, student=student)
+    teacher = type(client)()
+    teacher.force_login(classroom.teachers.get())
+    response = teacher.post(
+        reverse("admin:exercises_enrollment_changelist"),
+        {"action": "unlock_logins", "_selected_action": [enrollment.pk]},
+        follow=True,
+    )
+    assert "Unlocked 1 student; 1 failed login record cleared." in response.content.decode()
+    response = log_in(client, student.username, factories.PASSWORD)
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_a_teacher_cannot_unlock_a_student_of_another_class(client, student, throttled):
+    from axes.models import AccessAttempt
+
+    fail_until_locked(client, student.username)
+    enrollment = factories.EnrollmentFactory(student=student)  # another teacher's class
+    outsider = type(client)()
+    outsider.force_login(
+        factories.ClassroomFactory(teachers=[factories.DeskTeacherFactory()]).teachers.get()
+    )
+    outsider.post(
+        reverse("admin:exercises_enrollment_changelist"),
+        {"action": "unlock_logins", "_selected_action": [enrollment.pk]},
+    )
+    assert AccessAttempt.objects.filter(username=student.username).exists()
+    assert log_in(client, student.username, factories.PASSWORD).status_code == LOCKED_OUT

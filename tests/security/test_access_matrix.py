@@ -146,6 +146,7 @@ admin:exercises_enrollment_import                             GET    login     l
 admin:exercises_enrollment_import                             POST   login     login   login         ok      ok            ok
 admin:exercises_enrollment_changelist                         GET    login     login   login         ok      hidden        ok
 admin:exercises_enrollment_changelist[delete_selected]        POST   login     login   login         done    ok            done
+admin:exercises_enrollment_changelist[unlock_logins]          POST   login     login   login         done    ok            done
 admin:exercises_enrollment_add                                GET    login     login   login         403     403           403
 admin:exercises_enrollment_add                                POST   login     login   login         403     403           403
 admin:exercises_enrollment_history                            GET    login     login   login         ok      absent        ok
