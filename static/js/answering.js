@@ -11,7 +11,9 @@
  *  - a save refused because the session ended (403) says so with a link to log in again;
  *    the server keeps the answer until then and saves it after the login, and the draft
  *    on this device is applied again on top of it;
- *  - passages of a source can be marked by selecting words (mouse or touch).
+ *  - passages of a source can be marked by selecting words (mouse or touch), or with the
+ *    keyboard alone: the text takes focus, the arrow keys move word by word, Shift+arrows
+ *    stretch over a phrase and Enter marks it, as precisely as a mouse can.
  */
 (function () {
   "use strict";
@@ -95,6 +97,7 @@
     this.locked = false; // after a conflict or a closed submission: no autosave
     this.failed = false;
     this.savedValues = this.values();
+    this.savedStatus = this.status.textContent;
     this.passage = form.querySelector(".passage[data-interactive]")
       ? new Passage(form, this)
       : null;
@@ -151,7 +154,16 @@
 
   AnswerForm.prototype.changed = function () {
     var values = this.values();
-    if (values === this.savedValues) return;
+    if (values === this.savedValues) {
+      // Changed back to what is saved (a passage unmarked then marked again): nothing to
+      // save, so the status must not stay at "Not saved yet".
+      if (!this.sending && !this.failed && !this.locked) {
+        window.clearTimeout(this.timer);
+        if (this.draftKey) drafts.remove(this.draftKey);
+        this.show(this.savedStatus);
+      }
+      return;
+    }
     if (this.draftKey) {
       drafts.write(this.draftKey, { values: values, base: this.revision.value, at: Date.now() });
     }
@@ -245,6 +257,7 @@
         self.failed = false;
         self.revision.value = data.revision;
         self.savedValues = sent;
+        self.savedStatus = data.status;
         if (self.values() === sent && self.draftKey) drafts.remove(self.draftKey);
         self.show(data.status);
         return true;
@@ -476,6 +489,16 @@
 
   var WORD = /[\p{L}\p{N}'’\-]/u;
 
+  /** [start, end] of every word of the text, as the mouse's whole-word widening sees words. */
+  function findWords(text) {
+    var words = [];
+    var pattern = /[\p{L}\p{N}'’\-]+/gu;
+    for (var found = pattern.exec(text); found; found = pattern.exec(text)) {
+      words.push([found.index, found.index + found[0].length]);
+    }
+    return words;
+  }
+
   function Passage(form, answer) {
     this.form = form;
     this.answer = answer;
@@ -485,10 +508,13 @@
     this.markButton = form.querySelector(".mark-selection");
     this.text = passageText(this.box);
     this.sentences = JSON.parse(this.box.dataset.sentences || "[]");
+    this.words = findWords(this.text);
+    this.cursor = null; // the keyboard's words: {anchor, focus} indexes into this.words
     this.pending = null;
     this.announcer = el("p", { className: "visually-hidden", "aria-live": "polite" });
     this.box.after(this.announcer);
     this.load();
+    this.listenToKeys();
 
     var self = this;
     this.box.addEventListener("click", function (event) {
@@ -534,6 +560,120 @@
       self.markPending();
     });
   }
+
+  /** Keyboard marking, as precise as the mouse: the text itself is one Tab stop; the arrow
+   * keys move a word cursor (up and down by sentence, Home and End to the ends), Shift with
+   * them stretches it over a phrase, Enter or Space marks the phrase, or unmarks it when it
+   * is marked already, Escape shrinks it to one word. Each move is announced. */
+  Passage.prototype.listenToKeys = function () {
+    var self = this;
+    if (!this.words.length) return;
+    this.box.tabIndex = 0;
+    var help = this.form.querySelector(".keyboard-help");
+    if (help) {
+      help.hidden = false;
+      this.box.setAttribute("aria-describedby", help.id);
+    }
+    this.box.addEventListener("keydown", function (event) {
+      if (event.target !== self.box || event.altKey || event.ctrlKey || event.metaKey) return;
+      var last = self.words.length - 1;
+      var cursor = self.cursor;
+      var at = cursor ? cursor.focus : -1;
+      var to;
+      switch (event.key) {
+        case "ArrowRight":
+          to = cursor ? Math.min(at + 1, last) : 0;
+          break;
+        case "ArrowLeft":
+          to = cursor ? Math.max(at - 1, 0) : 0;
+          break;
+        case "ArrowDown":
+          to = self.sentenceStart(at, 1);
+          break;
+        case "ArrowUp":
+          to = self.sentenceStart(at, -1);
+          break;
+        case "Home":
+          to = 0;
+          break;
+        case "End":
+          to = last;
+          break;
+        case "Enter":
+        case " ":
+          if (!cursor) return;
+          event.preventDefault();
+          self.markCursor();
+          return;
+        case "Escape":
+          if (!cursor || cursor.anchor === cursor.focus) return;
+          to = at;
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+      var anchor = event.shiftKey && cursor && event.key !== "Escape" ? cursor.anchor : to;
+      self.moveCursor(anchor, to);
+    });
+  };
+
+  /** The first word of the next (step 1) or previous (step -1) sentence from word `at`. */
+  Passage.prototype.sentenceStart = function (at, step) {
+    if (at < 0) return 0;
+    var position = this.words[at][0];
+    var index = this.sentences.findIndex(function (s) {
+      return s[0] <= position && position < s[1];
+    });
+    if (index === -1) return at;
+    // Up from inside a sentence goes to its own start first, as a text editor does.
+    if (step < 0 && this.firstWordFrom(this.sentences[index][0]) !== at) step = 0;
+    var target = Math.max(0, Math.min(this.sentences.length - 1, index + step));
+    return this.firstWordFrom(this.sentences[target][0]);
+  };
+
+  Passage.prototype.firstWordFrom = function (position) {
+    for (var i = 0; i < this.words.length; i += 1) {
+      if (this.words[i][0] >= position) return i;
+    }
+    return this.words.length - 1;
+  };
+
+  /** The characters the keyboard's words cover, from the first word's start to the last's end. */
+  Passage.prototype.cursorSpan = function () {
+    if (!this.cursor) return null;
+    var first = Math.min(this.cursor.anchor, this.cursor.focus);
+    var last = Math.max(this.cursor.anchor, this.cursor.focus);
+    return { start: this.words[first][0], end: this.words[last][1] };
+  };
+
+  Passage.prototype.moveCursor = function (anchor, focus) {
+    this.cursor = { anchor: anchor, focus: focus };
+    this.render();
+    var span = this.cursorSpan();
+    var count = Math.abs(focus - anchor) + 1;
+    var quote = this.text.slice(span.start, span.end);
+    this.say(
+      (count > 1 ? count + " words: " : "") +
+        quote +
+        (covers(this.ranges, span.start, span.end) ? " (marked)" : "")
+    );
+    var shown = this.box.querySelector(".in-cursor");
+    if (shown && shown.scrollIntoView) shown.scrollIntoView({ block: "nearest" });
+  };
+
+  Passage.prototype.markCursor = function () {
+    var span = this.cursorSpan();
+    var quote = "“" + this.text.slice(span.start, span.end) + "”";
+    if (covers(this.ranges, span.start, span.end)) {
+      this.ranges = unmark(this.ranges, span.start, span.end);
+      this.say("Unmarked " + quote + ".");
+    } else {
+      this.ranges = merge(this.ranges.concat([span]));
+      this.say("Marked " + quote + ".");
+    }
+    this.update();
+  };
 
   /** Read the ranges from the hidden field (on start, and after a draft is restored). */
   Passage.prototype.load = function () {
@@ -640,6 +780,8 @@
     var text = this.text;
     var ranges = merge(this.ranges);
     var cuts = [0, text.length];
+    var cursor = this.cursorSpan();
+    if (cursor) cuts.push(cursor.start, cursor.end);
     this.sentences.concat(
       ranges.map(function (r) {
         return [r.start, r.end];
@@ -681,6 +823,7 @@
         fragment.appendChild(sentence);
       }
       var piece = el("span", { "data-offset": a, text: text.slice(a, b) });
+      if (cursor && cursor.start <= a && b <= cursor.end) piece.className = "in-cursor";
       if (within(a, b)) piece = el("mark", {}, [piece]);
       (sentence || fragment).appendChild(piece);
       if (sentenceEnd === b) {

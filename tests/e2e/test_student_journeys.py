@@ -249,6 +249,81 @@ def test_student_marks_whole_sentences_with_the_keyboard_alone(page, live_server
     assert saved_ranges(submission, highlight) == [sentences[crimes]]
 
 
+# Words as the highlight widget sees them (static/js/answering.js, findWords).
+WORD = re.compile(r"(?:[^\W_]|['’\-])+")
+
+
+def test_keyboard_alone_marks_the_exact_phrases_of_the_key_and_scores_full_marks(
+    page, live_server, demo_assignment
+):
+    highlight = question_of(demo_assignment, Question.Kind.HIGHLIGHT)
+    text = highlight.sources.get().text
+    key = [(r["start"], r["end"]) for r in highlight.key["ranges"]]
+    words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    log_in(page, live_server, "student1")
+    page.goto(live_server.url + demo_assignment.get_absolute_url())
+    box = question_box(page, highlight)
+    passage = box.locator(".passage")
+    announcer = box.locator(".passage + [aria-live]")
+
+    # The text is one Tab stop, described by how to mark with the keyboard.
+    tab_until(page, f"el => el.matches('#question-{highlight.pk} .passage')")
+    help_id = passage.get_attribute("aria-describedby")
+    expect(page.locator(f"#{help_id}")).to_contain_text("Hold Shift")
+    expect(page.locator(f"#{help_id}")).to_be_visible()
+
+    page.keyboard.press("ArrowRight")  # the word cursor appears on the first word
+    expect(announcer).to_have_text(text[slice(*words[0])])
+    at = 0
+    for start, end in key:
+        first = next(i for i, (s, _) in enumerate(words) if s == start)
+        last = next(i for i, (_, e) in enumerate(words) if e == end)
+        for _ in range(first - at):
+            page.keyboard.press("ArrowRight")
+        for _ in range(last - first):
+            page.keyboard.press("Shift+ArrowRight")
+        count = last - first + 1
+        expect(announcer).to_have_text((f"{count} words: " if count > 1 else "") + text[start:end])
+        expect(passage.locator(".in-cursor")).not_to_have_count(0)
+        page.keyboard.press("Enter")
+        expect(announcer).to_have_text(f"Marked “{text[start:end]}”.")
+        at = last
+    expect(passage).to_be_focused()
+    expect(box.locator(".marked-list q")).to_have_text([text[s:e] for s, e in key])
+    check_accessibility(page, live_server, "a highlight question marked by keyboard")
+
+    # Enter on a marked phrase unmarks it; Space marks it again.
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.press("Escape")  # back to one word: the last one
+    expect(announcer).to_have_text(text[slice(*words[-1])])
+    page.keyboard.press("Home")
+    for _ in range(next(i for i, (s, _) in enumerate(words) if s == key[0][0])):
+        page.keyboard.press("ArrowRight")
+    expect(announcer).to_have_text(
+        text[slice(*words[next(i for i, (s, _) in enumerate(words) if s == key[0][0])])]
+        + " (marked)"
+    )
+    page.keyboard.press("Enter")
+    expect(announcer).to_have_text(re.compile("^Unmarked "))
+    page.keyboard.press(" ")
+    expect(announcer).to_have_text(re.compile("^Marked "))
+    wait_until_saved(page, highlight)
+    submission = Submission.objects.get(assignment=demo_assignment, student__username="student1")
+    assert saved_ranges(submission, highlight) == key
+
+    # Hand in by keyboard; the automatic score is the question's full marks.
+    tab_until(page, "el => el.matches('a.review-and-submit')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/submit/")
+    tab_until(page, "el => el.textContent.trim() === 'Submit my answers'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/submit/" not in url)
+    answer = Answer.objects.get(submission=submission, question=highlight)
+    assert answer.auto_score == highlight.points == 5
+    check_accessibility(page, live_server, "the submitted assignment")
+
+
 def test_an_older_tab_cannot_overwrite_newer_work_and_loses_nothing(
     new_context, live_server, demo_assignment
 ):
