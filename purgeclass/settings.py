@@ -151,6 +151,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 
+# "shared": what every app server must see alike (counts of wrong join codes and passwords,
+# purgeclass/throttle.py). Django's database cache needs no server of its own; `migrate`
+# creates its table (exercises/apps.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "purgeclass_shared_cache",
+    },
+}
+
 # Production hardening: on unless DEBUG. SECURE_SSL_REDIRECT can be turned off when a
 # proxy in front of the app already redirects to HTTPS.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
