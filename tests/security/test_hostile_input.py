@@ -821,3 +821,41 @@ def test_no_changelist_query_ever_fails_with_a_500(world, data):
     client.force_login(who)
     response = client.get(changelist_url(model), params)
     assert response.status_code in (200, 302, 400, 403), response.status_code
+
+
+# The grading page's hidden fields ----------------------------------------------------------
+
+
+def page_fields(form):
+    """What the grading page posts for one answer, as the browser would send it."""
+    fields = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        fields[form.add_prefix(name)] = "" if value is None else str(value)
+        if field.show_hidden_initial:
+            fields[form.add_initial_prefix(name)] = "" if value is None else str(value)
+    return fields
+
+
+@SETTINGS
+@given(data=st.data())
+def test_no_altered_grading_post_ever_fails_with_a_500(world, data):
+    teacher = Client()
+    teacher.force_login(world.mine.teacher)
+    url = reverse("admin:exercises_submission_change", args=[world.mine.handed_in.pk])
+    page = teacher.get(url)
+    posted = {}
+    for _, _, form in page.context["rows"]:
+        posted.update(page_fields(form))
+    names = data.draw(st.lists(st.sampled_from(sorted(posted)), min_size=1, max_size=3))
+    for name in names:
+        posted[name] = data.draw(field_value)
+
+    def check():
+        before = snapshot()
+        response = teacher.post(url, posted)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200:  # shown again with its errors: nothing saved
+            assert snapshot() == before
+
+    rolled_back(check)
