@@ -26,8 +26,12 @@ from django.utils.text import Truncator
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
+from purgeclass.admin_site import HardenedModelAdmin
+from purgeclass.signed import sign_for
+
 from . import grading
 from .admin_forms import (
+    STUDENT_IMPORT,
     GradeForm,
     LevelForm,
     QuestionForm,
@@ -157,7 +161,7 @@ class EnrollmentInline(TeacherScopedMixin, admin.TabularInline):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(TeacherScopedMixin, admin.ModelAdmin):
+class ClassroomAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     list_display = ["name", "teacher_names", "student_count", "join_code"]
     search_fields = ["name", "join_code"]
     fields = ["name", "teachers", "join_code", "import_students"]
@@ -216,7 +220,7 @@ class ClassroomAdmin(TeacherScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
+class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     """Students' places in classes; new student accounts are imported from a CSV file."""
 
     list_display = ["student_name", "student_username", "classroom", "joined_at"]
@@ -290,13 +294,27 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
     def create_confirm_form(self, request, import_form=None):
         form = super().create_confirm_form(request, import_form)
         form.fields["classroom"].queryset = self._taught(request)
+        form.user = request.user
+        form.format_count = len(self.get_import_formats())
+        form.resource_count = len(self.get_import_resource_classes(request))
         return form
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None and import_form.cleaned_data.get("classroom"):
-            initial["classroom"] = import_form.cleaned_data["classroom"].pk
+        if import_form is not None:
+            # The file rides in the form: signed for this teacher, for an hour.
+            initial["import_file_name"] = sign_for(
+                request.user, STUDENT_IMPORT, initial["import_file_name"]
+            )
+            if import_form.cleaned_data.get("classroom"):
+                initial["classroom"] = import_form.cleaned_data["classroom"].pk
         return initial
+
+    def process_import(self, request, **kwargs):
+        response = super().process_import(request, **kwargs)
+        if getattr(response, "context_data", {}).get("errors"):
+            response.status_code = 400  # an altered or expired confirmation: nothing imported
+        return response
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
@@ -358,7 +376,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(HardenedModelAdmin, admin.ModelAdmin):
     list_display = ["name", "criterion_count", "maximum"]
     search_fields = ["name", "description"]
     inlines = [CriterionInline]
@@ -382,7 +400,7 @@ class RubricAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(HardenedModelAdmin, admin.ModelAdmin):
     list_display = ["name", "rubric", "order"]
     list_filter = ["rubric"]
     search_fields = ["name", "rubric__name"]
@@ -464,7 +482,7 @@ class QuestionInline(TeacherScopedMixin, admin.StackedInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
+class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     list_display = [
         "title",
         "classroom",
@@ -598,7 +616,7 @@ class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TeacherScopedMixin, admin.ModelAdmin):
+class QuestionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ["short_prompt", "assignment", "kind", "points", "order"]
     list_filter = ["kind", ("assignment", admin.RelatedOnlyFieldListFilter)]
@@ -726,7 +744,7 @@ class GradedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
+class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     list_display = [
         "student_name",
         "assignment",

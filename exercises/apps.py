@@ -1,5 +1,12 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
+from django.core.management import call_command
+from django.db.models.signals import post_migrate, post_save, pre_save
+
+
+def create_cache_table(using, **kwargs):
+    # The "shared" database cache (purgeclass/throttle.py) needs its table: made by
+    # `migrate`, so no deployment step can forget it.
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class ExercisesConfig(AppConfig):
@@ -15,3 +22,4 @@ class ExercisesConfig(AppConfig):
         # the text, the ranges are moved to the same words (or flagged as lost).
         pre_save.connect(remember_source_text, sender=Source, dispatch_uid="reanchor-pre")
         post_save.connect(reanchor_after_correction, sender=Source, dispatch_uid="reanchor-post")
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="cache-table")

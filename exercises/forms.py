@@ -11,9 +11,13 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from purgeclass import client_json
+
 from . import kinds
 from .models import Classroom, Question
 
+# 200 passages (kinds.MAX_RANGES) as {"start": ..., "end": ...} take far less than this.
+RANGES_MAX_CHARS = 50_000
 REVISION_MISSING = "This save did not say which version of the answer it was based on. Reload."
 
 
@@ -207,8 +211,10 @@ class HighlightAnswerForm(AnswerForm):
 
     def raw_response(self, data):
         try:
-            ranges = json.loads(data.get("ranges") or "[]")
-        except ValueError:
+            ranges = client_json.loads(
+                data.get("ranges") or "[]", max_chars=RANGES_MAX_CHARS, max_depth=4
+            )
+        except client_json.ClientJSONError:
             raise ValidationError(
                 "The marked passages could not be read. Reload the page and mark them again."
             ) from None

@@ -378,13 +378,19 @@ def duplicate_assignment(assignment):
 
 # Gradebook --------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_CONTROL_STARTS = ("\t", "\r", "\n")
 
 
 def _cell(text):
-    """Text as a spreadsheet shows it, never as a formula (a name like "=cmd" stays text)."""
+    """Text as a spreadsheet shows it, never as a formula (a name like "=cmd" stays text).
+
+    Spreadsheets skip leading whitespace before a formula (" =3+3" is a formula too), so the
+    first character that is not whitespace decides; a leading tab or line break is quoted
+    as well."""
     text = str(text)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    risky = text.startswith(_CONTROL_STARTS) or text.lstrip().startswith(_FORMULA_STARTS)
+    return "'" + text if risky else text
 
 
 def _number(value):

@@ -11,18 +11,33 @@ log in never gets someone else's text. Without a valid token nothing is kept.
 """
 
 import json
+import re
 
 from django.core import signing
 from django.utils import timezone
+
+from purgeclass import client_json
+from purgeclass.throttle import Throttle
+
+from .forms import RANGES_MAX_CHARS
+
+KEY = re.compile(r"\d{1,18}:\d{1,18}")
 
 SESSION_KEY = "exercises:kept_answers"
 OWNER_FIELD = "owner"
 OWNER_SALT = "exercises.kept-answer-owner"
 # A page left open over a long weekend still keeps what is typed into it.
 OWNER_TOKEN_MAX_AGE = 60 * 60 * 24 * 14
-# The session is one database row: keep the most recent answers up to this size.
+# The session is one database row: keep the most recent answers up to this size and number
+# (an assignment has a dozen questions at most).
 MAX_KEPT_CHARACTERS = 200_000
+MAX_KEPT_ANSWERS = 30
 NOT_KEPT_FIELDS = {"csrfmiddlewaretoken", OWNER_FIELD}
+# Fields that carry JSON: only kept when they can be read (see `_readable`).
+JSON_FIELDS = {"ranges"}
+# Each save sent without a session cookie makes a new session row. A student whose session
+# ended needs one (or a few, with several tabs or devices); beyond that a token is refused.
+NEW_SESSIONS_PER_OWNER = Throttle("kept-answer-sessions", limit=10, window=60 * 60)
 
 
 def owner_token(user):
@@ -49,6 +64,38 @@ def _size(entry):
     return len(json.dumps(entry))
 
 
+def _readable(fields):
+    """Whether posted fields are plain lists of text, their JSON fields readable."""
+    if not isinstance(fields, dict):
+        return False
+    for name, values in fields.items():
+        if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+            return False
+        if name in JSON_FIELDS:
+            try:
+                for value in values:
+                    client_json.loads(value or "[]", max_chars=RANGES_MAX_CHARS, max_depth=4)
+            except client_json.ClientJSONError:
+                return False
+    return True
+
+
+def _valid_entries(kept):
+    """The session's kept answers that have the shape `keep` gives them: a session written
+    by an older version, or altered, must not break the student's page."""
+    if not isinstance(kept, dict):
+        return {}
+    return {
+        key: entry
+        for key, entry in kept.items()
+        if isinstance(key, str)
+        and KEY.fullmatch(key)
+        and isinstance(entry, dict)
+        and isinstance(entry.get("owner"), int)
+        and _readable(entry.get("fields"))
+    }
+
+
 def keep(request, assignment_pk, question_pk):
     """Keep the answer posted by a logged-out student; return whether it was kept.
 
@@ -65,13 +112,18 @@ def keep(request, assignment_pk, question_pk):
         },
         "sent_at": timezone.now().isoformat(),
     }
-    if _size(entry) > MAX_KEPT_CHARACTERS:
+    if _size(entry) > MAX_KEPT_CHARACTERS or not _readable(entry["fields"]):
         return False
-    kept = dict(request.session.get(SESSION_KEY) or {})
+    kept = _valid_entries(request.session.get(SESSION_KEY))
+    if not kept and not NEW_SESSIONS_PER_OWNER.allow(f"owner:{owner}"):
+        return False
     key = _key(assignment_pk, question_pk)
     kept.pop(key, None)
     kept[key] = entry  # last in, so dropped last
-    while sum(_size(value) for value in kept.values()) > MAX_KEPT_CHARACTERS:
+    while (
+        len(kept) > MAX_KEPT_ANSWERS
+        or sum(_size(value) for value in kept.values()) > MAX_KEPT_CHARACTERS
+    ):
         kept.pop(next(iter(kept)))
     request.session[SESSION_KEY] = kept
     return True
@@ -80,12 +132,13 @@ def keep(request, assignment_pk, question_pk):
 def kept_for(request, assignment):
     """{question pk: posted fields} of the answers this student sent to the assignment
     while logged out. Answers kept for anyone else are dropped from the session."""
-    kept = request.session.get(SESSION_KEY)
-    if not kept:
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
         return {}
+    kept = _valid_entries(stored)
     user_pk = request.user.pk
     others = [key for key, entry in kept.items() if entry.get("owner") != user_pk]
-    if others:
+    if others or kept != stored:
         request.session[SESSION_KEY] = {
             key: entry for key, entry in kept.items() if key not in others
         }
@@ -101,5 +154,5 @@ def forget(request, assignment_pk, question_pk):
     """The answer is saved (or was shown for the last time): stop keeping it."""
     kept = request.session.get(SESSION_KEY)
     key = _key(assignment_pk, question_pk)
-    if kept and key in kept:
+    if isinstance(kept, dict) and key in kept:
         request.session[SESSION_KEY] = {k: v for k, v in kept.items() if k != key}

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from purgeclass.throttle import Throttle, address
+
 from . import kept_answers, kinds, services
 from .forms import JoinClassForm, answer_form, source_label
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
@@ -486,9 +488,29 @@ def dashboard(request):
     return render(request, "exercises/dashboard.html", {"rows": rows})
 
 
+# Wrong codes per pupil, and per address (a whole school shares one: more room there).
+JOIN_PER_USER = Throttle("join-code-user", limit=10, window=15 * 60)
+JOIN_PER_ADDRESS = Throttle("join-code-address", limit=100, window=15 * 60)
+TOO_MANY_CODES = (
+    "Too many wrong class codes: joining is paused for {minutes} minutes, so nobody can guess "
+    "a code. Check the code with your teacher, then try again."
+)
+
+
 @login_required
 def join_class(request):
     form = JoinClassForm(request.POST or None)
+    if request.method == "POST":
+        user_key, address_key = f"user:{request.user.pk}", f"address:{address(request)}"
+        if JOIN_PER_USER.blocked(user_key) or JOIN_PER_ADDRESS.blocked(address_key):
+            message = TOO_MANY_CODES.format(minutes=JOIN_PER_USER.minutes)
+            form = JoinClassForm()
+            return render(
+                request, "exercises/join.html", {"form": form, "refused": message}, status=429
+            )
+        if not form.is_valid():
+            JOIN_PER_USER.hit(user_key)
+            JOIN_PER_ADDRESS.hit(address_key)
     if request.method == "POST" and form.is_valid():
         classroom = form.classroom
         try:

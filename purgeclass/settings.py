@@ -48,7 +48,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with every ModelAdmin hardened against hostile input
+    # (purgeclass/admin_site.py).
+    "purgeclass.admin_site.SchoolAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "purgeclass.middleware.NoStoreWhenLoggedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,6 +153,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Sessions live in the database so that several app servers can share them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
+
+# "shared": what every app server must see alike (counts of wrong join codes and passwords,
+# purgeclass/throttle.py). Django's database cache needs no server of its own; `migrate`
+# creates its table (exercises/apps.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "purgeclass_shared_cache",
+    },
+}
 
 # Production hardening: on unless DEBUG. SECURE_SSL_REDIRECT can be turned off when a
 # proxy in front of the app already redirects to HTTPS.

@@ -6,6 +6,7 @@ from . import (
     axes_admin,  # noqa: F401  (mends an admin action of django-axes)
     views,
 )
+from .throttle import throttle_password_change
 
 admin.site.site_header = "purgeclass: teacher's desk"
 admin.site.site_title = "purgeclass"
@@ -16,7 +17,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/",
+        throttle_password_change(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from purgeclass.admin_site import HardenedModelAdmin
+
 from .forms import PackConfirmForm, PackUploadForm
 from .models import Author, Source, Unit
 from .packs import PackError
@@ -46,7 +48,7 @@ class DecadeListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(HardenedModelAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "source_count"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
@@ -62,7 +64,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
     list_display = ["number", "author", "title", "date", "unit"]
     list_display_links = ["number", "title"]
     list_filter = ["unit", DecadeListFilter]
@@ -122,7 +124,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(HardenedModelAdmin, admin.ModelAdmin):
     list_display = ["title", "slug", "source_count", "updated_at"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}

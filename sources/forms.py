@@ -1,17 +1,13 @@
 """Forms of the admin's "Import a source pack" page: upload, then confirm the preview."""
 
 from django import forms
-from django.core import signing
+
+from purgeclass.signed import sign_for, unsign_for
 
 from .packs import PackError, decode
 
 MAX_PACK_BYTES = 2 * 1024 * 1024
-CONFIRM_MAX_AGE = 60 * 60  # seconds between the preview and the confirmation
-
-
-def _salt(user):
-    # Tied to the user: a confirmation form cannot be replayed by someone else.
-    return f"sources.import-pack:{user.pk}"
+PACK_IMPORT = "sources.import-pack"  # what the preview's payload is signed for
 
 
 class PackUploadForm(forms.Form):
@@ -44,7 +40,7 @@ class PackUploadForm(forms.Form):
     def signed_payload(self, user):
         """The checked text and slug, signed, for the preview's confirmation form."""
         payload = {"text": self.cleaned_data["pack"], "slug": self.cleaned_data["slug"]}
-        return signing.dumps(payload, salt=_salt(user), compress=True)
+        return sign_for(user, PACK_IMPORT, payload, compress=True)
 
 
 class PackConfirmForm(forms.Form):
@@ -57,18 +53,8 @@ class PackConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_payload(self):
-        try:
-            payload = signing.loads(
-                self.cleaned_data["payload"], salt=_salt(self.user), max_age=CONFIRM_MAX_AGE
-            )
-        except signing.SignatureExpired:
-            raise forms.ValidationError(
-                "This preview is more than an hour old. Upload the file again."
-            ) from None
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                "The confirmation form was altered, so nothing was imported. Upload the file again."
-            ) from None
+        # Bound to the user and to an hour (purgeclass.signed), as the student import is.
+        payload = unsign_for(self.user, PACK_IMPORT, self.cleaned_data["payload"])
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise forms.ValidationError("The confirmation form is incomplete. Upload again.")
         return payload

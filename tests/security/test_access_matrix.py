@@ -20,6 +20,7 @@ Outcomes
   hidden  a list (changelist, autocomplete) shown without the class's object in it
   absent  the admin's "… doesn't exist. Perhaps it was deleted?" (its index page instead)
   login   sent to a login page
+  400     refused as altered (a confirmation signed for another user)
   403     refused
   404     not found: the page does not even say whether the object exists
 
@@ -141,7 +142,7 @@ admin:exercises_classroom_change                              GET    login     l
 admin:exercises_classroom_change                              POST   login     login   login         ok      absent        ok
 admin/exercises/classroom/<path:object_id>/                   GET    login     login   login         ok      absent        ok
 admin:exercises_enrollment_process_import                     GET    login     login   login         405     405           405
-admin:exercises_enrollment_process_import                     POST   login     login   login         done    ok            done
+admin:exercises_enrollment_process_import                     POST   login     login   login         done    400           400
 admin:exercises_enrollment_import                             GET    login     login   login         ok      ok            ok
 admin:exercises_enrollment_import                             POST   login     login   login         ok      ok            ok
 admin:exercises_enrollment_changelist                         GET    login     login   login         ok      hidden        ok

@@ -11,17 +11,22 @@ rolled back, so examples never see each other's writes.
 import json
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exercises.kept_answers import owner_token
 from exercises.models import Answer, Enrollment, Grade, Submission
 from sources.models import Author, Source, Unit
+from tests import factories
 
 from .conftest import make_teacher
 
@@ -73,12 +78,27 @@ json_value = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
     max_leaves=12,
 )
+# Shapes that once gave a 500: JSON nested thousands deep (RecursionError), integers past
+# the database's range, NUL characters (PostgreSQL refuses them in text).
+deep_json = st.one_of(
+    st.integers(100, 20_000).map(lambda n: "[" * n + "]" * n),
+    st.integers(100, 5_000).map(lambda n: '{"a":' * n + "1" + "}" * n),
+    st.integers(100, 5_000).map(lambda n: '[{"start":' * n),  # unfinished
+)
+out_of_range = st.one_of(
+    st.sampled_from([2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30]),
+    st.integers(2**63, 2**80),
+).map(str)
+with_nul = st.text(max_size=10).map(lambda t: f"{t}\x00{t}")
 field_value = st.one_of(
     some_text,
     st.integers(-(10**30), 10**30).map(str),
     st.lists(st.text(max_size=20), min_size=2, max_size=4),  # several values for one name
     json_value.map(json.dumps),
     st.just(""),
+    deep_json,
+    out_of_range,
+    with_nul,
 )
 ANSWER_FIELDS = [
     "text",
@@ -514,3 +534,328 @@ def test_a_students_file_whose_first_line_is_blank_is_refused_clearly(world):
     assert "The first line of the file must name the columns" in preview.content.decode()
     assert preview.context.get("confirm_form") is None
     assert people() == before
+
+
+def test_altered_hidden_fields_of_the_student_import_confirmation_are_refused(world):
+    teacher = Client()
+    teacher.force_login(world.mine.teacher)
+    upload = SimpleUploadedFile(
+        "students.csv", ("\r\n".join([",".join(COLUMNS), "zaberg,Zoe,,,,"]) + "\r\n").encode()
+    )
+    preview = teacher.post(
+        STUDENT_IMPORT_URL,
+        {
+            "resource": "0",
+            "format": "0",
+            "classroom": world.mine.classroom.pk,
+            "import_file": upload,
+        },
+    )
+    genuine = dict(preview.context["confirm_form"].initial)
+    before = people()
+    altered = [
+        ("format", "99"),
+        ("format", "abc"),
+        ("format", "-1"),
+        ("format", "1"),
+        ("format", str(2**64)),
+        ("resource", "99"),
+        ("resource", "abc"),
+        ("resource", "\x00"),
+        ("classroom", "abc"),
+        ("classroom", str(2**64)),
+        ("classroom", str(world.theirs.classroom.pk)),
+        ("import_file_name", "students.csv"),
+        ("import_file_name", ""),
+    ]
+    for name, value in altered:
+        response = teacher.post(STUDENT_CONFIRM_URL, {**genuine, name: value})
+        assert response.status_code == 400, (name, value, response.status_code)
+        assert "errorlist" in response.text, (name, value)
+        assert people() == before
+
+
+@SETTINGS
+@given(data=st.data())
+def test_no_altered_student_import_confirmation_ever_fails_with_a_500(world, data):
+    teacher = Client(raise_request_exception=False)
+    teacher.force_login(world.mine.teacher)
+    upload = SimpleUploadedFile(
+        "students.csv", ("\r\n".join([",".join(COLUMNS), "zaberg,Zoe,,,,"]) + "\r\n").encode()
+    )
+
+    def check():
+        preview = teacher.post(
+            STUDENT_IMPORT_URL,
+            {
+                "resource": "0",
+                "format": "0",
+                "classroom": world.mine.classroom.pk,
+                "import_file": upload,
+            },
+        )
+        fields = dict(preview.context["confirm_form"].initial)
+        names = data.draw(st.lists(st.sampled_from(sorted(fields)), min_size=1, unique=True))
+        for name in names:
+            fields[name] = data.draw(field_value)
+        before = people()
+        response = teacher.post(STUDENT_CONFIRM_URL, fields)
+        assert response.status_code in (200, 302, 400), response.status_code
+        if response.status_code != 200:
+            assert people() == before
+
+    rolled_back(check)
+
+
+# Deeply nested JSON, and answers kept while logged out -------------------------------------
+
+DEEP = "[" * 5_000 + "]" * 5_000
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_deeply_nested_json_in_a_highlight_answer_is_refused_clearly(student, world, as_json):
+    question = world.mine.questions["highlight"]
+    url = reverse("exercises:save_answer", args=[world.mine.assignment.pk, question.pk])
+    before = snapshot()
+    headers = {"HTTP_ACCEPT": "application/json"} if as_json else {}
+    response = student.post(url, {"revision": 0, "ranges": DEEP}, **headers)
+    assert response.status_code == 400
+    assert_clear_refusal(response)
+    assert "could not be read" in response.content.decode()
+    assert snapshot() == before
+
+
+def logged_out_save(client, world, question, fields):
+    url = reverse("exercises:save_answer", args=[world.mine.assignment.pk, question.pk])
+    data = {"owner": owner_token(world.mine.student), **fields}
+    return client.post(url, data, HTTP_ACCEPT="application/json")
+
+
+def test_a_logged_out_save_with_deeply_nested_json_is_not_kept(client, world):
+    question = world.mine.questions["highlight"]
+    response = logged_out_save(client, world, question, {"revision": 0, "ranges": DEEP})
+    assert response.status_code == 403 and response.json()["kept"] is False
+    client.force_login(world.mine.student)
+    page = client.get(reverse("exercises:assignment", args=[world.mine.assignment.pk]))
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "{key}",  # the kept answers, not a mapping
+        ["{key}"],
+        {"{key}": "not an entry"},
+        {"{key}": {"owner": "{owner}", "fields": {"ranges": [DEEP], "revision": ["0"]}}},
+        {"{key}": {"owner": "{owner}", "fields": {"ranges": DEEP}}},
+        {"{key}": {"owner": "{owner}", "fields": ["ranges"]}},
+        {"{key}": {"owner": "{owner}"}},
+        {"not-a-key": {"owner": "{owner}", "fields": {"revision": ["0"]}}},
+    ],
+)
+def test_kept_answers_damaged_in_the_session_do_not_break_the_students_page(client, world, kept):
+    """A session written by an older version, or altered: the page opens all the same."""
+    question = world.mine.questions["highlight"]
+    key, owner = f"{world.mine.assignment.pk}:{question.pk}", world.mine.student.pk
+    text = json.dumps(kept).replace('"{key}"', json.dumps(key)).replace('"{owner}"', str(owner))
+    client.force_login(world.mine.student)
+    session = client.session
+    session["exercises:kept_answers"] = json.loads(text)
+    session.save()
+    page = client.get(reverse("exercises:assignment", args=[world.mine.assignment.pk]))
+    assert page.status_code == 200
+    answer = reverse("exercises:save_answer", args=[world.mine.assignment.pk, question.pk])
+    assert student_saves(client, answer).status_code == 200
+
+
+def student_saves(client, url):
+    return client.post(url, {"revision": 0, "ranges": "[]"}, HTTP_ACCEPT="application/json")
+
+
+def test_an_anonymous_session_keeps_at_most_thirty_answers(client, world):
+    question = world.mine.questions["written"]
+    for n in range(40):
+        url = reverse("exercises:save_answer", args=[world.mine.assignment.pk, question.pk + n])
+        data = {"owner": owner_token(world.mine.student), "revision": 0, "text": "x" * 100}
+        client.post(url, data, HTTP_ACCEPT="application/json")
+    assert len(client.session["exercises:kept_answers"]) == 30
+
+
+def test_one_token_cannot_make_sessions_without_limit(world):
+    question = world.mine.questions["written"]
+    before = Session.objects.count()
+    kept = []
+    for _ in range(25):  # no cookie kept: each save would start a new session
+        response = logged_out_save(Client(), world, question, {"revision": 0, "text": "x" * 9000})
+        kept.append(response.json()["kept"])
+    assert Session.objects.count() - before == 10
+    assert kept == [True] * 10 + [False] * 15
+
+
+# Admin actions with ids that are not ids; NUL in searches ----------------------------------
+
+JUNK_IDS = ["abc", str(2**63), str(2**64), "-1" + "0" * 25, "\x00", "1\x00", "", "1.5", "1e3"]
+
+
+def registered_admins():
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+def changelist_url(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def every_row():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("auth", "axes", "sources", "exercises", "admin")
+        and model._meta.model_name != "logentry"
+    }
+
+
+@pytest.mark.parametrize("model, model_admin", registered_admins(), ids=lambda v: str(v))
+def test_every_admin_action_with_junk_ids_is_refused_without_an_error(world, model, model_admin):
+    superuser = Client()
+    superuser.force_login(world.superuser)
+    request = RequestFactory().get("/")
+    request.user = world.superuser
+    actions = list(model_admin.get_actions(request))
+    assert actions
+    before = every_row()
+    for action in actions:
+        for junk in JUNK_IDS:
+            for confirmed in ({}, {"post": "yes"}):
+                data = {"action": action, "index": 0, "_selected_action": [junk], **confirmed}
+                response = superuser.post(changelist_url(model), data)
+                assert response.status_code < 500
+        assert every_row() == before, action
+
+
+def test_every_model_admin_of_the_project_filters_action_ids_and_search_terms():
+    from purgeclass.admin_site import HardenedModelAdmin
+
+    assert all(isinstance(a, HardenedModelAdmin) for _, a in registered_admins())
+
+
+def test_a_nul_in_a_changelist_search_is_ignored(world):
+    factories.AuthorFactory(name="Walter Duranty")
+    superuser = Client()
+    superuser.force_login(world.superuser)
+    response = superuser.get(reverse("admin:sources_author_changelist"), {"q": "Dur\x00anty"})
+    assert response.status_code == 200
+    assert "Walter Duranty" in response.text
+
+
+def test_a_nul_in_an_autocomplete_term_is_ignored(world):
+    factories.AuthorFactory(name="Walter Duranty")
+    teacher = Client()
+    teacher.force_login(world.mine.teacher)
+    params = {"app_label": "sources", "model_name": "source", "field_name": "author"}
+    response = teacher.get("/admin/autocomplete/", {**params, "term": "Dur\x00anty"})
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Walter Duranty"]
+
+
+def autocomplete_fields():
+    for model, model_admin in registered_admins():
+        for name in model_admin.autocomplete_fields:
+            yield model, name
+        for inline in model_admin.inlines:
+            for name in inline.autocomplete_fields:
+                yield inline.model, name
+
+
+HOSTILE_TERMS = ["\x00", "a\x00b", "%", "_", "\\", "'", str(2**64), "=" + str(2**64), "x" * 2000]
+
+
+@pytest.mark.parametrize("model, field", list(autocomplete_fields()), ids=str)
+def test_no_autocomplete_term_ever_fails_with_a_500(world, model, field):
+    teacher = Client()
+    teacher.force_login(world.superuser)
+    params = {"app_label": model._meta.app_label, "model_name": model._meta.model_name}
+    for term in HOSTILE_TERMS:
+        response = teacher.get(
+            "/admin/autocomplete/", {**params, "field_name": field, "term": term}
+        )
+        assert response.status_code == 200, (term, response.status_code)
+
+
+CHANGELIST_PARAMS = [
+    "q",
+    "p",
+    "o",
+    "all",
+    "e",
+    "status",
+    "kind",
+    "late",
+    "graded",
+    "decade",
+    "unit__id__exact",
+    "assignment__id__exact",
+    "classroom__id__exact",
+    "assignment__classroom__id__exact",
+    "rubric__id__exact",
+    "opens_at__year",
+    "opens_at__month",
+    "opens_at__day",
+    "is_staff__exact",
+    "groups__id__exact",
+]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_no_changelist_query_ever_fails_with_a_500(world, data):
+    model, _ = data.draw(st.sampled_from(registered_admins()))
+    who = data.draw(st.sampled_from([world.superuser, world.mine.teacher]))
+    params = data.draw(
+        st.dictionaries(
+            st.sampled_from(CHANGELIST_PARAMS),
+            st.one_of(some_text, out_of_range, with_nul, st.just("1")),
+            max_size=3,
+        )
+    )
+    client = Client()
+    client.force_login(who)
+    response = client.get(changelist_url(model), params)
+    assert response.status_code in (200, 302, 400, 403), response.status_code
+
+
+# The grading page's hidden fields ----------------------------------------------------------
+
+
+def page_fields(form):
+    """What the grading page posts for one answer, as the browser would send it."""
+    fields = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        fields[form.add_prefix(name)] = "" if value is None else str(value)
+        if field.show_hidden_initial:
+            fields[form.add_initial_prefix(name)] = "" if value is None else str(value)
+    return fields
+
+
+@SETTINGS
+@given(data=st.data())
+def test_no_altered_grading_post_ever_fails_with_a_500(world, data):
+    teacher = Client()
+    teacher.force_login(world.mine.teacher)
+    url = reverse("admin:exercises_submission_change", args=[world.mine.handed_in.pk])
+    page = teacher.get(url)
+    posted = {}
+    for _, _, form in page.context["rows"]:
+        posted.update(page_fields(form))
+    names = data.draw(st.lists(st.sampled_from(sorted(posted)), min_size=1, max_size=3))
+    for name in names:
+        posted[name] = data.draw(field_value)
+
+    def check():
+        before = snapshot()
+        response = teacher.post(url, posted)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200:  # shown again with its errors: nothing saved
+            assert snapshot() == before
+
+    rolled_back(check)

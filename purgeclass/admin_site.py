@@ -1,0 +1,73 @@
+"""The teacher's desk's admin site, and the ModelAdmin base every admin in it uses.
+
+`HardenedModelAdmin` closes two kinds of hostile input for every model at once:
+- an action posted with ids that are not ids of the model (`_selected_action=abc`, a number
+  past the column's range, a NUL): they are dropped before Django filters by them, which
+  raised ValueError or OverflowError (a server error) before;
+- a search term with a NUL character (changelist `?q=`, autocomplete `term=`): PostgreSQL
+  refuses NUL in text, so it is removed before the search.
+
+Our own admins inherit it; `SchoolAdminSite.register` mixes it into those of other apps
+(auth, axes), so no ModelAdmin of the project is without it.
+"""
+
+import types
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import ValidationError
+
+from .throttle import throttle_password_change
+
+
+def clean_search_term(term):
+    return term.replace("\x00", "")
+
+
+class HardenedModelAdmin:
+    """Mix into a ModelAdmin (before admin.ModelAdmin): see the module's docstring."""
+
+    def _is_pk(self, value):
+        if "\x00" in value:
+            return False
+        field = self.opts.pk
+        try:
+            field.run_validators(field.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            return False
+        return True
+
+    def response_action(self, request, queryset):
+        name = helpers.ACTION_CHECKBOX_NAME
+        ids = request.POST.getlist(name)
+        kept = [value for value in ids if self._is_pk(value)]
+        if len(kept) != len(ids):
+            post = request.POST.copy()
+            post.setlist(name, kept)
+            request.POST = post
+        return super().response_action(request, queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, clean_search_term(search_term))
+
+
+class SchoolAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, HardenedModelAdmin):
+            base = admin_class
+            admin_class = types.new_class(
+                base.__name__,
+                (HardenedModelAdmin, base),
+                exec_body=lambda body: body.update(__module__=base.__module__),
+            )
+        return super().register(model_or_iterable, admin_class, **options)
+
+    def password_change(self, request, extra_context=None):
+        view = super().password_change
+        return throttle_password_change(view)(request, extra_context)
+
+
+class SchoolAdminConfig(AdminConfig):
+    default_site = "purgeclass.admin_site.SchoolAdminSite"
