@@ -17,12 +17,12 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
@@ -119,9 +119,20 @@ class LargeTablePaginator(Paginator):
 
 
 def person(user):
+    """A person as the desk names them: full name, else username."""
     if user is None:
         return ""
-    return user.get_full_name() or user.username
+    return grading.pupil_name(user)
+
+
+def counted(count, singular, plural):
+    """ "1 answer" / "3 answers": a count with its noun in the right number (ngettext)."""
+    return ngettext(singular, plural, count) % {"count": count}
+
+
+def names(users):
+    """The pupils' names in alphabetical order, joined with commas."""
+    return ", ".join(sorted(person(user) for user in users))
 
 
 def admin_link(obj, text=None):
@@ -248,21 +259,27 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
     actions = ["unlock_logins"]
 
     def has_unlock_permission(self, request):
-        # A teacher who sees a student's enrolment may lift a login lock-out (too many wrong
-        # passwords) on that student's account: the list is already narrowed to their classes.
-        return request.user.has_perm("exercises.view_enrollment")
+        # Lifting a login lock-out (too many wrong passwords) changes the student's access, so
+        # it needs change permission on enrolments, not just sight of them (the Teachers
+        # group has it: migration 0005). The list is already narrowed to their classes.
+        return request.user.has_perm("exercises.change_enrollment")
 
     @admin.action(
         description="Unlock the selected students' logins (after too many wrong passwords)",
         permissions=["unlock"],
     )
     def unlock_logins(self, request, queryset):
-        usernames = sorted(set(queryset.values_list("student__username", flat=True)))
-        cleared = sum(axes_reset(username=username) for username in usernames)
+        students = {enrollment.student for enrollment in queryset.select_related("student")}
+        cleared = sum(axes_reset(username=student.username) for student in students)
         self.message_user(
             request,
-            f"Unlocked {len(usernames)} student{pluralize(len(usernames))}; "
-            f"{cleared} failed login record{pluralize(cleared)} cleared.",
+            counted(len(students), "Unlocked %(count)d student", "Unlocked %(count)d students")
+            + f" ({names(students)}); "
+            + counted(
+                cleared,
+                "%(count)d failed login record cleared.",
+                "%(count)d failed login records cleared.",
+            ),
             messages.SUCCESS,
         )
 
@@ -322,7 +339,9 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
         accounts = grading.imported_accounts(result)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{len(accounts)} student accounts created",
+            "title": counted(
+                len(accounts), "%(count)d student account created", "%(count)d student accounts created"
+            ),
             "opts": self.opts,
             "accounts": accounts,
         }
@@ -586,7 +605,11 @@ class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
                 ),
             )
         else:
-            messages.success(request, f"{len(copies)} assignments copied as drafts.")
+            messages.success(
+                request,
+                counted(len(copies), "%(count)d assignment copied", "%(count)d assignments copied")
+                + " as drafts.",
+            )
 
     @admin.action(description="Export the gradebook (CSV)")
     def export_gradebook(self, request, queryset):
@@ -687,10 +710,10 @@ class QuestionAdmin(TeacherScopedMixin, admin.ModelAdmin):
                 messages.warning(
                     request,
                     format_html(
-                        "The key changed: {} answers were scored with the old one. Choose "
+                        "The key changed: {} scored with the old one. Choose "
                         '<a href="{}?assignment__id__exact={}">the submissions</a> and run '
                         "“Score the objective questions automatically” to rescore them.",
-                        scored,
+                        counted(scored, "%(count)d answer was", "%(count)d answers were"),
                         url,
                         question.assignment_id,
                     ),
@@ -799,30 +822,62 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     @admin.action(description="Score the objective questions automatically", permissions=["change"])
     def score_objective(self, request, queryset):
         count = grading.score_objective(queryset)
-        messages.success(request, f"{count} answers to objective questions scored.")
+        messages.success(
+            request,
+            counted(count, "%(count)d answer", "%(count)d answers")
+            + " to objective questions scored.",
+        )
 
-    @admin.action(description="Release grades to the students", permissions=["change"])
+    @admin.action(
+        description="Release grades to the students (fully marked work only)",
+        permissions=["change"],
+    )
     def release_grades(self, request, queryset):
-        waiting = grading.not_graded(queryset).count()
-        count = grading.release(queryset)
-        messages.success(request, f"Grades released for {count} submissions.")
-        if waiting:
+        result = grading.release(queryset)
+        count = result.released
+        messages.success(
+            request,
+            ngettext(
+                "Grades released for %(count)d submission.",
+                "Grades released for %(count)d submissions.",
+                count,
+            )
+            % {"count": count},
+        )
+        if result.skipped:
             messages.warning(
                 request,
-                f"{waiting} of the chosen submissions still have answers without a score.",
+                format_html(
+                    "{} {}.",
+                    ngettext(
+                        "%(count)d submission was not released:",
+                        "%(count)d submissions were not released:",
+                        len(result.skipped),
+                    )
+                    % {"count": len(result.skipped)},
+                    format_html_join("; ", "{} ({})", result.skipped),
+                ),
             )
 
     @admin.action(description="Hide released grades again", permissions=["change"])
     def withdraw_release(self, request, queryset):
         count = grading.withdraw_release(queryset)
-        messages.success(request, f"Grades hidden again for {count} submissions.")
+        messages.success(
+            request,
+            "Grades hidden again for "
+            + counted(count, "%(count)d submission.", "%(count)d submissions."),
+        )
 
     @admin.action(description="Return to the students for revision", permissions=["change"])
     def return_for_revision(self, request, queryset):
         count = grading.return_for_revision(queryset)
         messages.success(
             request,
-            f"{count} submissions returned: the students can edit and hand them in again.",
+            counted(
+                count,
+                "%(count)d submission returned: the student can edit and hand it in again.",
+                "%(count)d submissions returned: the students can edit and hand them in again.",
+            ),
         )
 
     @admin.action(description="Export the gradebook of their assignment (CSV)")
@@ -899,13 +954,21 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
             messages.error(
                 request,
                 "Nothing was saved: someone else graded "
-                f"{len(conflict.conflicts)} of these answers while you were working. Their "
-                "grades are shown below; yours are still in the form. Save again to "
-                "replace theirs with yours.",
+                + counted(
+                    len(conflict.conflicts),
+                    "%(count)d of these answers while you were working. Their grade is",
+                    "%(count)d of these answers while you were working. Their grades are",
+                )
+                + " shown below; yours are still in the form. Save again to replace theirs "
+                "with yours.",
             )
             return None
         if inputs:
-            messages.success(request, f"{len(inputs)} grade(s) saved for {submission}.")
+            messages.success(
+                request,
+                counted(len(inputs), "%(count)d grade saved", "%(count)d grades saved")
+                + f" for {person(submission.student)}.",
+            )
         else:
             messages.info(request, "Nothing had changed: nothing was saved.")
         if "_grade_next" in request.POST:

@@ -87,7 +87,8 @@ class Enrollment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.student} in {self.classroom}"
+        # Named as teachers know pupils (full name, else username), like every desk message.
+        return f"{self.student.get_full_name() or self.student.username} in {self.classroom}"
 
 
 class Rubric(models.Model):
@@ -321,7 +322,8 @@ class Submission(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.student} – {self.assignment}"
+        name = self.student.get_full_name() or self.student.username
+        return f"{name} – {self.assignment}"
 
     @property
     def is_editable(self):

@@ -68,16 +68,16 @@ def test_teacher_grades_with_rubrics_and_releases_then_the_student_sees_it(
     assert grade_with_levels(desk, opvl_answer, OPVL_LEVELS, OPVL_FEEDBACK) == "6"
     assert grade_with_levels(desk, written_answer, WRITTEN_LEVELS, WRITTEN_FEEDBACK) == "6"
     desk.locator("input[name=_save]").click()
-    expect(desk.get_by_text("2 grade(s) saved")).to_be_visible()
+    expect(desk.get_by_text("2 grades saved for Sam Student")).to_be_visible()
     submission.refresh_from_db()
     assert submission.released_at is None
 
     # Release from the list of submissions, with the admin's action.
     desk.get_by_role("link", name=re.compile("^Submissions: ")).click()
     desk.get_by_role("row", name=re.compile("Sam Student")).get_by_role("checkbox").check()
-    desk.locator("select[name=action]").select_option(label="Release grades to the students")
+    desk.locator("select[name=action]").select_option(label="Release grades to the students (fully marked work only)")
     desk.get_by_role("button", name="Go").click()
-    expect(desk.get_by_text("Grades released for 1 submissions.")).to_be_visible()
+    expect(desk.get_by_text("Grades released for 1 submission.")).to_be_visible()
 
     submission.refresh_from_db()
     assert submission.released_at is not None

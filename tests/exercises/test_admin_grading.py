@@ -372,7 +372,8 @@ def act(client, action, submissions):
     )
 
 
-def test_release_shows_handed_in_grades_only(as_teacher, assignment, submission):
+def test_release_shows_handed_in_grades_only(as_teacher, assignment, submission, answer):
+    factories.GradeFactory(answer=answer, score=2)
     in_progress = factories.SubmissionFactory(assignment=assignment)
     act(as_teacher, "release_grades", [submission, in_progress])
     submission.refresh_from_db()
@@ -381,8 +382,11 @@ def test_release_shows_handed_in_grades_only(as_teacher, assignment, submission)
     assert not in_progress.is_released
 
 
-def test_released_grades_can_be_hidden_again(as_teacher, submission):
+def test_released_grades_can_be_hidden_again(as_teacher, submission, answer):
+    factories.GradeFactory(answer=answer, score=2)
     act(as_teacher, "release_grades", [submission])
+    submission.refresh_from_db()
+    assert submission.is_released
     act(as_teacher, "withdraw_release", [submission])
     submission.refresh_from_db()
     assert not submission.is_released

@@ -380,4 +380,4 @@ def test_changing_a_key_after_scoring_tells_the_teacher_to_rescore(as_teacher, a
     data = question_data(assignment, "choice", options="* Exile\nDock")
     url = reverse("admin:exercises_question_change", args=[question.pk])
     response = as_teacher.post(url, data, follow=True)
-    assert "1 answers were scored with the old one" in response.content.decode()
+    assert "1 answer was scored with the old one" in response.content.decode()
