@@ -7,15 +7,19 @@ change lists, change pages, autocomplete results, the choices of related fields,
 actions and exports. Sources and rubrics are shared by all teachers. A superuser sees all.
 """
 
+import copy
+
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -340,7 +344,9 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": counted(
-                len(accounts), "%(count)d student account created", "%(count)d student accounts created"
+                len(accounts),
+                "%(count)d student account created",
+                "%(count)d student accounts created",
             ),
             "opts": self.opts,
             "accounts": accounts,
@@ -971,16 +977,53 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
             )
         else:
             messages.info(request, "Nothing had changed: nothing was saved.")
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
         if "_grade_next" in request.POST:
-            following = grading.next_ungraded(submission, self.get_queryset(request))
+            following = self._next_ungraded(request, submission)
             if following is not None:
-                return redirect("admin:exercises_submission_change", following.pk)
+                url = reverse("admin:exercises_submission_change", args=[following])
+                return redirect(add_preserved_filters(preserved, url))
             messages.info(
                 request, f"Every submission handed in for {submission.assignment} is graded."
             )
             changelist = reverse("admin:exercises_submission_changelist")
-            return redirect(f"{changelist}?assignment__id__exact={submission.assignment_id}")
-        return redirect("admin:exercises_submission_change", submission.pk)
+            filters = request.GET.get("_changelist_filters")
+            return redirect(
+                f"{changelist}?{filters}"
+                if filters
+                else f"{changelist}?assignment__id__exact={submission.assignment_id}"
+            )
+        url = reverse("admin:exercises_submission_change", args=[submission.pk])
+        return redirect(add_preserved_filters(preserved, url))
+
+    def _next_ungraded(self, request, submission):
+        """The id of the next handed-in submission still waiting for a score, in the order and
+        with the filters of the list the teacher opened this one from (the list of this
+        assignment when they came some other way); after the last row, from the top again."""
+        filters = request.GET.get("_changelist_filters") or (
+            f"assignment__id__exact={submission.assignment_id}"
+        )
+        list_request = copy.copy(request)
+        list_request.method = "GET"
+        list_request.GET = QueryDict(filters)
+        list_request.POST = QueryDict()
+        try:
+            changelist = self.get_changelist_instance(list_request)
+        except IncorrectLookupParameters:
+            changelist = None
+        if changelist is None:
+            rows = self.get_queryset(request).filter(assignment_id=submission.assignment_id)
+            rows = rows.order_by(*self.ordering)
+        else:
+            rows = changelist.get_queryset(list_request)
+        order = list(rows.values_list("pk", flat=True))
+        waiting = set(
+            grading.not_graded(
+                rows.filter(status=Submission.Status.SUBMITTED).exclude(pk=submission.pk)
+            ).values_list("pk", flat=True)
+        )
+        here = order.index(submission.pk) + 1 if submission.pk in order else 0
+        return next((pk for pk in order[here:] + order[:here] if pk in waiting), None)
 
     def _forms_after_conflict(self, request, submission):
         """The grader's input kept, now based on the grades as the other grader left them:

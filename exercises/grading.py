@@ -188,10 +188,7 @@ def release(submissions, now=None):
     held = (
         handed_in.annotate(
             waiting=Subquery(
-                waiting.order_by()
-                .values("submission")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
+                waiting.order_by().values("submission").annotate(n=Count("pk")).values("n")[:1]
             )
         )
         .filter(Q(waiting__gt=0) | ~Exists(Answer.objects.filter(submission=OuterRef("pk"))))
@@ -213,8 +210,8 @@ def release(submissions, now=None):
     for submission in chosen.exclude(pk__in=handed_in.values("pk")).select_related("student"):
         result.skipped.append((pupil_name(submission.student), "not handed in yet"))
     result.skipped.sort()
-    result.released = (
-        graded(handed_in).update(released_at=now or timezone.now(), release_seen=False)
+    result.released = graded(handed_in).update(
+        released_at=now or timezone.now(), release_seen=False
     )
     return result
 
@@ -369,22 +366,6 @@ def save_grades(grader, inputs, now=None):
             transaction.set_rollback(True)
     if conflicts:
         raise GradeConflict(conflicts)
-
-
-def next_ungraded(submission, submissions):
-    """The next submitted submission of the same assignment still waiting for a score."""
-    candidates = not_graded(
-        submissions.filter(
-            assignment_id=submission.assignment_id, status=Submission.Status.SUBMITTED
-        ).exclude(pk=submission.pk)
-    ).order_by("submitted_at", "pk")
-    after = None
-    if submission.submitted_at:
-        after = candidates.filter(
-            Q(submitted_at__gt=submission.submitted_at)
-            | Q(submitted_at=submission.submitted_at, pk__gt=submission.pk)
-        ).first()
-    return after or candidates.first()
 
 
 # Copying an assignment --------------------------------------------------------------------

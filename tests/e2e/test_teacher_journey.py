@@ -75,7 +75,9 @@ def test_teacher_grades_with_rubrics_and_releases_then_the_student_sees_it(
     # Release from the list of submissions, with the admin's action.
     desk.get_by_role("link", name=re.compile("^Submissions: ")).click()
     desk.get_by_role("row", name=re.compile("Sam Student")).get_by_role("checkbox").check()
-    desk.locator("select[name=action]").select_option(label="Release grades to the students (fully marked work only)")
+    desk.locator("select[name=action]").select_option(
+        label="Release grades to the students (fully marked work only)"
+    )
     desk.get_by_role("button", name="Go").click()
     expect(desk.get_by_text("Grades released for 1 submission.")).to_be_visible()
 

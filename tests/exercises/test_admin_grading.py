@@ -571,3 +571,29 @@ def test_student_sees_feedback_only_once_released(as_teacher, submission, answer
     assert "Name the enquiry first." not in student.get(student_page).content.decode()
     act(as_teacher, "release_grades", [submission])
     assert "Name the enquiry first." in student.get(student_page).content.decode()
+
+
+def test_save_and_grade_next_follows_the_lists_order_and_filters(as_teacher, assignment):
+    from datetime import timedelta
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    pupils = {}
+    for name, hours_ago in (("Adams", 3), ("Brown", 2), ("Clark", 4), ("Davis", 1)):
+        pupils[name] = handed_in(assignment, factories.StudentFactory(last_name=name))
+        pupils[name].submitted_at = now - timedelta(hours=hours_ago)
+        pupils[name].save()
+    elsewhere = factories.AssignmentFactory(classroom=assignment.classroom)
+    handed_in(elsewhere, factories.StudentFactory(last_name="Baker"))  # filtered out
+    # The list of this assignment sorted by the students' names (column 1), as the teacher
+    # saw it: Adams, Brown, Clark, Davis.
+    filters = quote(f"assignment__id__exact={assignment.pk}&o=1")
+    brown = pupils["Brown"]
+    url = page_url(brown) + f"?_changelist_filters={filters}"
+    data = grading_data(brown, {brown.answers.get(): {"score": "3"}}, _grade_next="1")
+
+    response = as_teacher.post(url, data)
+
+    assert response["Location"] == page_url(pupils["Clark"]) + f"?_changelist_filters={filters}"

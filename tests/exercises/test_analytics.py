@@ -465,7 +465,6 @@ def test_teaching_the_class_without_the_permission_does_not_let_a_teacher_pick_a
     assert not FeaturedAnswer.objects.exists()
 
 
-
 # Featured answers and anonymity ------------------------------------------------------------
 
 

@@ -52,7 +52,9 @@ def teachers_group():
         )
         unlock = importlib.import_module("exercises.migrations.0005_teachers_unlock_logins")
         group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="exercises", codename=unlock.CODENAME)
+            *Permission.objects.filter(
+                content_type__app_label="exercises", codename=unlock.CODENAME
+            )
         )
     return group
 
