@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -469,6 +469,7 @@ class QuestionInline(TeacherScopedMixin, admin.StackedInline):
             .get_queryset(request)
             .select_related("rubric")
             .prefetch_related("question_sources__source__author")
+            .annotate(answered=Exists(Answer.objects.filter(question=OuterRef("pk"))))
         )
 
     @admin.display(description="sources, settings and key")

@@ -301,6 +301,8 @@ class QuestionForm(forms.ModelForm):
         sources_field.widget.choices = sources_field.choices
         self.fields["kind"].widget.attrs["class"] = "question-kind"
         question = self.instance
+        if question.pk and question.answers.exists():
+            self.fields["kind"].help_text = Question.KIND_LOCKED
         self.key_before = question.key
         if question.pk:
             self.sources_before = [link.source for link in question.question_sources.all()]
@@ -504,6 +506,11 @@ class QuestionInlineForm(forms.ModelForm):
         model = Question
         fields = ["order", "kind", "prompt", "points", "rubric"]
         widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(self.instance, "answered", False):  # annotated by QuestionInline
+            self.fields["kind"].help_text = Question.KIND_LOCKED
 
     def clean(self):
         cleaned = super().clean()
