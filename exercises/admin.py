@@ -418,6 +418,24 @@ class CriterionAdmin(admin.ModelAdmin):
 # Assignments and questions -------------------------------------------------------------------
 
 
+class AssignmentFilter(admin.RelatedOnlyFieldListFilter):
+    """ "By assignment", each named with its class: two classes often share a title."""
+
+    def field_choices(self, field, request, model_admin):
+        shown = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(f"{self.field_path}__pk", flat=True)
+            .distinct()
+        )
+        assignments = (
+            Assignment.objects.filter(pk__in=shown)
+            .select_related("classroom")
+            .order_by("title", "classroom__name", "pk")
+        )
+        return [(a.pk, f"{a.title} ({a.classroom.name})") for a in assignments]
+
+
 def preview_url(assignment):
     return reverse("exercises:assignment_preview", args=[assignment.pk])
 
@@ -631,7 +649,7 @@ class AssignmentAdmin(TeacherScopedMixin, admin.ModelAdmin):
 class QuestionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ["short_prompt", "assignment", "kind", "points", "order"]
-    list_filter = ["kind", ("assignment", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", ("assignment", AssignmentFilter)]
     list_select_related = ["assignment"]
     search_fields = ["prompt", "assignment__title"]
     autocomplete_fields = ["assignment", "rubric"]
@@ -771,7 +789,7 @@ class SubmissionAdmin(TeacherScopedMixin, admin.ModelAdmin):
     ]
     list_filter = [
         ("assignment__classroom", admin.RelatedOnlyFieldListFilter),
-        ("assignment", admin.RelatedOnlyFieldListFilter),
+        ("assignment", AssignmentFilter),
         "status",
         "late",
         GradedFilter,

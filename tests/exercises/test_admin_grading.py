@@ -597,3 +597,14 @@ def test_save_and_grade_next_follows_the_lists_order_and_filters(as_teacher, ass
     response = as_teacher.post(url, data)
 
     assert response["Location"] == page_url(pupils["Clark"]) + f"?_changelist_filters={filters}"
+
+
+def test_by_assignment_filter_names_each_assignments_class(as_teacher, teacher):
+    for name in ("Year 12 History", "Year 13 History"):
+        trials = factories.AssignmentFactory(
+            classroom=class_of(teacher, name=name), title="The Moscow trials"
+        )
+        handed_in(trials)
+    page = as_teacher.get(reverse("admin:exercises_submission_changelist")).content.decode()
+    assert "The Moscow trials (Year 12 History)" in page
+    assert "The Moscow trials (Year 13 History)" in page
