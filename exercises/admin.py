@@ -32,6 +32,7 @@ from import_export.formats.base_formats import CSV
 
 from . import grading
 from .admin_forms import (
+    AssignmentSourceFormSet,
     GradeForm,
     LevelForm,
     QuestionForm,
@@ -465,6 +466,7 @@ def settings_summary(question, sources):
 
 class AssignmentSourceInline(TeacherScopedMixin, admin.TabularInline):
     model = AssignmentSource
+    formset = AssignmentSourceFormSet
     autocomplete_fields = ["source"]
     extra = 0
     verbose_name = "source"

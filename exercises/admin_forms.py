@@ -530,6 +530,29 @@ class QuestionInlineForm(forms.ModelForm):
         return cleaned
 
 
+class AssignmentSourceFormSet(forms.BaseInlineFormSet):
+    """The assignment's sources: a source chosen twice is named, where Django would only say
+    "Please correct the duplicate data for source."."""
+
+    def clean(self):
+        seen, twice = set(), []
+        for form in self.forms:
+            source = getattr(form, "cleaned_data", {}).get("source")
+            if source is None or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if source.pk in seen:
+                label = source_label(source)
+                form.add_error("source", f"{label} is already in this list.")
+                twice.append(label)
+            seen.add(source.pk)
+        if twice:
+            raise ValidationError(
+                f"{', '.join(twice)} {'is' if len(twice) == 1 else 'are'} chosen twice: "
+                "remove the second line."
+            )
+        super().clean()
+
+
 class QuestionInlineFormSet(forms.BaseInlineFormSet):
     """Refuses to publish an assignment while one of its questions is unfinished."""
 
