@@ -135,7 +135,10 @@ def build_class(name, sources):
     factories.EnrollmentFactory(classroom=classroom, student=classmate)
     handed = factories.SubmittedSubmissionFactory(assignment=created, student=classmate)
     factories.AnswerFactory(
-        submission=handed, question=written, response={"text": "Vyshinsky led the trial."}
+        submission=handed,
+        question=written,
+        response={"text": "Vyshinsky led the trial."},
+        auto_score=2,  # fully marked, so "Release grades" has work it may release
     )
 
     # The objects as their owners reach them: never by id alone.
