@@ -7,22 +7,28 @@ change lists, change pages, autocomplete results, the choices of related fields,
 actions and exports. Sources and rubrics are shared by all teachers. A superuser sees all.
 """
 
+import copy
+
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.http import Http404
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 
@@ -32,6 +38,7 @@ from purgeclass.signed import sign_for
 from . import grading
 from .admin_forms import (
     STUDENT_IMPORT,
+    AssignmentSourceFormSet,
     GradeForm,
     LevelForm,
     QuestionForm,
@@ -123,9 +130,20 @@ class LargeTablePaginator(Paginator):
 
 
 def person(user):
+    """A person as the desk names them: full name, else username."""
     if user is None:
         return ""
-    return user.get_full_name() or user.username
+    return grading.pupil_name(user)
+
+
+def counted(count, singular, plural):
+    """ "1 answer" / "3 answers": a count with its noun in the right number (ngettext)."""
+    return ngettext(singular, plural, count) % {"count": count}
+
+
+def names(users):
+    """The pupils' names in alphabetical order, joined with commas."""
+    return ", ".join(sorted(person(user) for user in users))
 
 
 def admin_link(obj, text=None):
@@ -252,21 +270,27 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, HardenedModelAdmin, admin
     actions = ["unlock_logins"]
 
     def has_unlock_permission(self, request):
-        # A teacher who sees a student's enrolment may lift a login lock-out (too many wrong
-        # passwords) on that student's account: the list is already narrowed to their classes.
-        return request.user.has_perm("exercises.view_enrollment")
+        # Lifting a login lock-out (too many wrong passwords) changes the student's access, so
+        # it needs change permission on enrolments, not just sight of them (the Teachers
+        # group has it: migration 0005). The list is already narrowed to their classes.
+        return request.user.has_perm("exercises.change_enrollment")
 
     @admin.action(
         description="Unlock the selected students' logins (after too many wrong passwords)",
         permissions=["unlock"],
     )
     def unlock_logins(self, request, queryset):
-        usernames = sorted(set(queryset.values_list("student__username", flat=True)))
-        cleared = sum(axes_reset(username=username) for username in usernames)
+        students = {enrollment.student for enrollment in queryset.select_related("student")}
+        cleared = sum(axes_reset(username=student.username) for student in students)
         self.message_user(
             request,
-            f"Unlocked {len(usernames)} student{pluralize(len(usernames))}; "
-            f"{cleared} failed login record{pluralize(cleared)} cleared.",
+            counted(len(students), "Unlocked %(count)d student", "Unlocked %(count)d students")
+            + f" ({names(students)}); "
+            + counted(
+                cleared,
+                "%(count)d failed login record cleared.",
+                "%(count)d failed login records cleared.",
+            ),
             messages.SUCCESS,
         )
 
@@ -340,7 +364,11 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, HardenedModelAdmin, admin
         accounts = grading.imported_accounts(result)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{len(accounts)} student accounts created",
+            "title": counted(
+                len(accounts),
+                "%(count)d student account created",
+                "%(count)d student accounts created",
+            ),
             "opts": self.opts,
             "accounts": accounts,
         }
@@ -411,6 +439,24 @@ class CriterionAdmin(HardenedModelAdmin, admin.ModelAdmin):
 # Assignments and questions -------------------------------------------------------------------
 
 
+class AssignmentFilter(admin.RelatedOnlyFieldListFilter):
+    """ "By assignment", each named with its class: two classes often share a title."""
+
+    def field_choices(self, field, request, model_admin):
+        shown = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(f"{self.field_path}__pk", flat=True)
+            .distinct()
+        )
+        assignments = (
+            Assignment.objects.filter(pk__in=shown)
+            .select_related("classroom")
+            .order_by("title", "classroom__name", "pk")
+        )
+        return [(a.pk, f"{a.title} ({a.classroom.name})") for a in assignments]
+
+
 def preview_url(assignment):
     return reverse("exercises:assignment_preview", args=[assignment.pk])
 
@@ -440,6 +486,7 @@ def settings_summary(question, sources):
 
 class AssignmentSourceInline(TeacherScopedMixin, admin.TabularInline):
     model = AssignmentSource
+    formset = AssignmentSourceFormSet
     autocomplete_fields = ["source"]
     extra = 0
     verbose_name = "source"
@@ -462,6 +509,7 @@ class QuestionInline(TeacherScopedMixin, admin.StackedInline):
             .get_queryset(request)
             .select_related("rubric")
             .prefetch_related("question_sources__source__author")
+            .annotate(answered=Exists(Answer.objects.filter(question=OuterRef("pk"))))
         )
 
     @admin.display(description="sources, settings and key")
@@ -604,7 +652,11 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
                 ),
             )
         else:
-            messages.success(request, f"{len(copies)} assignments copied as drafts.")
+            messages.success(
+                request,
+                counted(len(copies), "%(count)d assignment copied", "%(count)d assignments copied")
+                + " as drafts.",
+            )
 
     @admin.action(description="Export the gradebook (CSV)")
     def export_gradebook(self, request, queryset):
@@ -619,7 +671,7 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 class QuestionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ["short_prompt", "assignment", "kind", "points", "order"]
-    list_filter = ["kind", ("assignment", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", ("assignment", AssignmentFilter)]
     list_select_related = ["assignment"]
     search_fields = ["prompt", "assignment__title"]
     autocomplete_fields = ["assignment", "rubric"]
@@ -705,10 +757,10 @@ class QuestionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
                 messages.warning(
                     request,
                     format_html(
-                        "The key changed: {} answers were scored with the old one. Choose "
+                        "The key changed: {} scored with the old one. Choose "
                         '<a href="{}?assignment__id__exact={}">the submissions</a> and run '
                         "“Score the objective questions automatically” to rescore them.",
-                        scored,
+                        counted(scored, "%(count)d answer was", "%(count)d answers were"),
                         url,
                         question.assignment_id,
                     ),
@@ -745,12 +797,13 @@ class GradedFilter(admin.SimpleListFilter):
 
 @admin.register(Submission)
 class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
+    # Narrow enough for a 1366-px laptop with the filters beside it: Total, Graded, By and
+    # Released must show without scrolling sideways (tests/e2e/test_teacher_journey.py).
     list_display = [
         "student_name",
-        "assignment",
+        "assignment_title",
         "status",
-        "submitted_at",
-        "late",
+        "handed_in",
         "auto_score",
         "total_score",
         "graded",
@@ -759,7 +812,7 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     ]
     list_filter = [
         ("assignment__classroom", admin.RelatedOnlyFieldListFilter),
-        ("assignment", admin.RelatedOnlyFieldListFilter),
+        ("assignment", AssignmentFilter),
         "status",
         "late",
         GradedFilter,
@@ -780,6 +833,9 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     ]
     grade_template = "admin/exercises/submission/grade.html"
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         return grading.with_scores(super().get_queryset(request))
 
@@ -791,6 +847,20 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     @admin.display(description="student", ordering="student__last_name")
     def student_name(self, submission):
         return person(submission.student)
+
+    @admin.display(description="assignment", ordering="assignment__title")
+    def assignment_title(self, submission):
+        return Truncator(submission.assignment.title).chars(32)
+
+    @admin.display(description="handed in", ordering="submitted_at")
+    def handed_in(self, submission):
+        # "Late" only when it is: a red cross for "on time" read as an error.
+        if submission.submitted_at is None:
+            return "–"
+        when = date_format(timezone.localtime(submission.submitted_at), "j M, H:i")
+        if submission.late:
+            return format_html('{} <strong class="desk-late">late</strong>', when)
+        return when
 
     @admin.display(description="auto", ordering="auto_total")
     def auto_score(self, submission):
@@ -817,30 +887,62 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     @admin.action(description="Score the objective questions automatically", permissions=["change"])
     def score_objective(self, request, queryset):
         count = grading.score_objective(queryset)
-        messages.success(request, f"{count} answers to objective questions scored.")
+        messages.success(
+            request,
+            counted(count, "%(count)d answer", "%(count)d answers")
+            + " to objective questions scored.",
+        )
 
-    @admin.action(description="Release grades to the students", permissions=["change"])
+    @admin.action(
+        description="Release grades to the students (fully marked work only)",
+        permissions=["change"],
+    )
     def release_grades(self, request, queryset):
-        waiting = grading.not_graded(queryset).count()
-        count = grading.release(queryset)
-        messages.success(request, f"Grades released for {count} submissions.")
-        if waiting:
+        result = grading.release(queryset)
+        count = result.released
+        messages.success(
+            request,
+            ngettext(
+                "Grades released for %(count)d submission.",
+                "Grades released for %(count)d submissions.",
+                count,
+            )
+            % {"count": count},
+        )
+        if result.skipped:
             messages.warning(
                 request,
-                f"{waiting} of the chosen submissions still have answers without a score.",
+                format_html(
+                    "{} {}.",
+                    ngettext(
+                        "%(count)d submission was not released:",
+                        "%(count)d submissions were not released:",
+                        len(result.skipped),
+                    )
+                    % {"count": len(result.skipped)},
+                    format_html_join("; ", "{} ({})", result.skipped),
+                ),
             )
 
     @admin.action(description="Hide released grades again", permissions=["change"])
     def withdraw_release(self, request, queryset):
         count = grading.withdraw_release(queryset)
-        messages.success(request, f"Grades hidden again for {count} submissions.")
+        messages.success(
+            request,
+            "Grades hidden again for "
+            + counted(count, "%(count)d submission.", "%(count)d submissions."),
+        )
 
     @admin.action(description="Return to the students for revision", permissions=["change"])
     def return_for_revision(self, request, queryset):
         count = grading.return_for_revision(queryset)
         messages.success(
             request,
-            f"{count} submissions returned: the students can edit and hand them in again.",
+            counted(
+                count,
+                "%(count)d submission returned: the student can edit and hand it in again.",
+                "%(count)d submissions returned: the students can edit and hand them in again.",
+            ),
         )
 
     @admin.action(description="Export the gradebook of their assignment (CSV)")
@@ -917,25 +1019,70 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             messages.error(
                 request,
                 "Nothing was saved: someone else graded "
-                f"{len(conflict.conflicts)} of these answers while you were working. Their "
-                "grades are shown below; yours are still in the form. Save again to "
-                "replace theirs with yours.",
+                + counted(
+                    len(conflict.conflicts),
+                    "%(count)d of these answers while you were working. Their grade is",
+                    "%(count)d of these answers while you were working. Their grades are",
+                )
+                + " shown below; yours are still in the form. Save again to replace theirs "
+                "with yours.",
             )
             return None
         if inputs:
-            messages.success(request, f"{len(inputs)} grade(s) saved for {submission}.")
+            messages.success(
+                request,
+                counted(len(inputs), "%(count)d grade saved", "%(count)d grades saved")
+                + f" for {person(submission.student)}.",
+            )
         else:
             messages.info(request, "Nothing had changed: nothing was saved.")
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
         if "_grade_next" in request.POST:
-            following = grading.next_ungraded(submission, self.get_queryset(request))
+            following = self._next_ungraded(request, submission)
             if following is not None:
-                return redirect("admin:exercises_submission_change", following.pk)
+                url = reverse("admin:exercises_submission_change", args=[following])
+                return redirect(add_preserved_filters(preserved, url))
             messages.info(
                 request, f"Every submission handed in for {submission.assignment} is graded."
             )
             changelist = reverse("admin:exercises_submission_changelist")
-            return redirect(f"{changelist}?assignment__id__exact={submission.assignment_id}")
-        return redirect("admin:exercises_submission_change", submission.pk)
+            filters = request.GET.get("_changelist_filters")
+            return redirect(
+                f"{changelist}?{filters}"
+                if filters
+                else f"{changelist}?assignment__id__exact={submission.assignment_id}"
+            )
+        url = reverse("admin:exercises_submission_change", args=[submission.pk])
+        return redirect(add_preserved_filters(preserved, url))
+
+    def _next_ungraded(self, request, submission):
+        """The id of the next handed-in submission still waiting for a score, in the order and
+        with the filters of the list the teacher opened this one from (the list of this
+        assignment when they came some other way); after the last row, from the top again."""
+        filters = request.GET.get("_changelist_filters") or (
+            f"assignment__id__exact={submission.assignment_id}"
+        )
+        list_request = copy.copy(request)
+        list_request.method = "GET"
+        list_request.GET = QueryDict(filters)
+        list_request.POST = QueryDict()
+        try:
+            changelist = self.get_changelist_instance(list_request)
+        except IncorrectLookupParameters:
+            changelist = None
+        if changelist is None:
+            rows = self.get_queryset(request).filter(assignment_id=submission.assignment_id)
+            rows = rows.order_by(*self.ordering)
+        else:
+            rows = changelist.get_queryset(list_request)
+        order = list(rows.values_list("pk", flat=True))
+        waiting = set(
+            grading.not_graded(
+                rows.filter(status=Submission.Status.SUBMITTED).exclude(pk=submission.pk)
+            ).values_list("pk", flat=True)
+        )
+        here = order.index(submission.pk) + 1 if submission.pk in order else 0
+        return next((pk for pk in order[here:] + order[:here] if pk in waiting), None)
 
     def _forms_after_conflict(self, request, submission):
         """The grader's input kept, now based on the grades as the other grader left them:

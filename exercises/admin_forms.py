@@ -302,6 +302,8 @@ class QuestionForm(forms.ModelForm):
         sources_field.widget.choices = sources_field.choices
         self.fields["kind"].widget.attrs["class"] = "question-kind"
         question = self.instance
+        if question.pk and question.answers.exists():
+            self.fields["kind"].help_text = Question.KIND_LOCKED
         self.key_before = question.key
         if question.pk:
             self.sources_before = [link.source for link in question.question_sources.all()]
@@ -506,6 +508,11 @@ class QuestionInlineForm(forms.ModelForm):
         fields = ["order", "kind", "prompt", "points", "rubric"]
         widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(self.instance, "answered", False):  # annotated by QuestionInline
+            self.fields["kind"].help_text = Question.KIND_LOCKED
+
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
@@ -522,6 +529,29 @@ class QuestionInlineForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error("points", error)
         return cleaned
+
+
+class AssignmentSourceFormSet(forms.BaseInlineFormSet):
+    """The assignment's sources: a source chosen twice is named, where Django would only say
+    "Please correct the duplicate data for source."."""
+
+    def clean(self):
+        seen, twice = set(), []
+        for form in self.forms:
+            source = getattr(form, "cleaned_data", {}).get("source")
+            if source is None or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if source.pk in seen:
+                label = source_label(source)
+                form.add_error("source", f"{label} is already in this list.")
+                twice.append(label)
+            seen.add(source.pk)
+        if twice:
+            raise ValidationError(
+                f"{', '.join(twice)} {'is' if len(twice) == 1 else 'are'} chosen twice: "
+                "remove the second line."
+            )
+        super().clean()
 
 
 class QuestionInlineFormSet(forms.BaseInlineFormSet):

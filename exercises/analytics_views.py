@@ -7,6 +7,7 @@ that the assignment exists; someone not logged in is sent to log in first.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .analytics import FEATURABLE_KINDS, AssignmentReport
 from .models import FEATURED_PER_QUESTION, Answer, Assignment, FeaturedAnswer, Question, Submission
+
+FEATURE_PERMISSIONS = [
+    "exercises.add_featuredanswer",
+    "exercises.change_featuredanswer",
+    "exercises.delete_featuredanswer",
+]
 
 
 class FeaturedAnswersForm(forms.Form):
@@ -85,6 +92,10 @@ def analytics(request, pk):
     assignment = _taught_assignment(request, pk)
     form = None
     if request.method == "POST":
+        # Teaching the class lets a teacher read the analytics; choosing which answers the
+        # class sees replaces featured answers, which needs the permissions to do so.
+        if not request.user.has_perms(FEATURE_PERMISSIONS):
+            raise PermissionDenied
         form = FeaturedAnswersForm(assignment, request.POST)
         if form.is_valid():
             question, count = form.save()

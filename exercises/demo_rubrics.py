@@ -1,7 +1,9 @@
 """Two demo rubrics, in the words history teachers already use (see the pedagogy notes).
 
 `load_rubrics()` creates them once: it looks each rubric, criterion and level up by name, so
-loading again changes nothing, and a teacher's later edits to the demo rubrics are kept.
+loading again changes nothing, and a teacher's later edits to the demo rubrics are kept. The
+level descriptors describe the skill, never a particular source: the same rubric marks answers
+about any source. Loading again replaces the demo's former, source-specific wordings.
 """
 
 from decimal import Decimal
@@ -25,25 +27,21 @@ HISTORICAL_THINKING = {
             "Who made it, when, for whom and why; what the author's position lets them know "
             "and makes them want to say.",
             [
-                "Does not use who made the source, when or why, or only restates the "
-                "attribution (“Duranty wrote it”).",
-                "Identifies the author's position or purpose (“Trotsky wrote from exile”) "
-                "but does not say how it bears on reliability for the enquiry.",
+                "Does not use who made the source, when or why, or only restates the attribution.",
+                "Identifies the author's position or purpose but does not say how it bears "
+                "on reliability for the enquiry.",
                 "Explains how the author's position shapes what they could know and wanted to "
-                "say, and judges reliability for this enquiry (Duranty's seat in the "
-                "courtroom against his closeness to the regime).",
+                "say, and judges reliability for this enquiry.",
             ],
         ),
         (
             "Contextualization",
             "What was happening when and where the source was made, and how that shapes it.",
             [
-                "No use of the circumstances of 1936–38, or context that is wrong or beside "
-                "the point.",
-                "Mentions relevant context (the show trials, exile, the 1956 congress) "
-                "without linking it to what the source says.",
-                "Uses the circumstances of the source's making to explain what it says and "
-                "why (Khrushchev speaking in 1956 to a party he now led).",
+                "No use of the circumstances in which the source was made, or context that "
+                "is wrong or beside the point.",
+                "Mentions relevant context without linking it to what the source says.",
+                "Uses the circumstances of the source's making to explain what it says and why.",
             ],
         ),
         (
@@ -53,7 +51,7 @@ HISTORICAL_THINKING = {
                 "Treats the source alone, or lists other sources without comparing them.",
                 "Notes where another source agrees or disagrees.",
                 "Weighs the sources against each other and explains which is more reliable on "
-                "this point, and why (Page Arnot in 1937 against Khrushchev in 1956).",
+                "this point, and why.",
             ],
         ),
         (
@@ -61,8 +59,7 @@ HISTORICAL_THINKING = {
             "The author's claims and evidence, and the words chosen to persuade.",
             [
                 "Paraphrases the source, or quotes it without comment.",
-                "Picks out claims or loaded words (“nest of wreckers and spies”) without "
-                "explaining their effect.",
+                "Picks out claims or loaded words without explaining their effect.",
                 "Explains how the words, evidence and tone chosen reveal the author's stance "
                 "and aim to persuade.",
             ],
@@ -85,8 +82,8 @@ OPVL = {
                 ("Missing", "The origin is not given, or is wrong.", 0, 0),
                 (
                     "Identified",
-                    "Author, date and type of source, with who the author was (Orlov, an "
-                    "NKVD officer who defected to the United States).",
+                    "Author, date and type of source, with who the author was and what that "
+                    "position let them know.",
                     1,
                     1,
                 ),
@@ -99,8 +96,7 @@ OPVL = {
                 ("Missing", "The purpose is not given, or only “to inform”.", 0, 0),
                 (
                     "Identified",
-                    "The purpose and the audience, and what the author wanted them to believe "
-                    "(Campbell writing for British Communist readers).",
+                    "The purpose and the audience, and what the author wanted them to believe.",
                     1,
                     1,
                 ),
@@ -119,8 +115,7 @@ OPVL = {
                 ),
                 (
                     "Explained",
-                    "The value is explained from the origin and purpose, for the enquiry "
-                    "stated (Duranty: valuable evidence of how the trial was reported abroad).",
+                    "The value is explained from the origin and purpose, for the enquiry stated.",
                     2,
                     3,
                 ),
@@ -140,13 +135,66 @@ OPVL = {
                 (
                     "Explained",
                     "The limitation is explained from the origin and purpose, for the enquiry "
-                    "stated (Khazina wrote decades later, from memory, as a victim's widow).",
+                    "stated.",
                     2,
                     3,
                 ),
             ],
         ),
     ],
+}
+
+
+# Descriptors the demo once shipped, which named particular sources (Duranty, Campbell,
+# Orlov...) while a pupil may be analysing another: loading the demo again replaces them
+# with the generic wording above. A descriptor a teacher has reworded is not among them.
+FORMER_DESCRIPTORS = {
+    (
+        "Does not use who made the source, when or why, or only restates the attribution "
+        "(“Duranty wrote it”)."
+    ),
+    (
+        "Identifies the author's position or purpose (“Trotsky wrote from exile”) but does not "
+        "say how it bears on reliability for the enquiry."
+    ),
+    (
+        "Explains how the author's position shapes what they could know and wanted to say, and "
+        "judges reliability for this enquiry (Duranty's seat in the courtroom against his "
+        "closeness to the regime)."
+    ),
+    "No use of the circumstances of 1936–38, or context that is wrong or beside the point.",
+    (
+        "Mentions relevant context (the show trials, exile, the 1956 congress) without linking "
+        "it to what the source says."
+    ),
+    (
+        "Uses the circumstances of the source's making to explain what it says and why "
+        "(Khrushchev speaking in 1956 to a party he now led)."
+    ),
+    (
+        "Weighs the sources against each other and explains which is more reliable on this "
+        "point, and why (Page Arnot in 1937 against Khrushchev in 1956)."
+    ),
+    (
+        "Picks out claims or loaded words (“nest of wreckers and spies”) without explaining "
+        "their effect."
+    ),
+    (
+        "Author, date and type of source, with who the author was (Orlov, an NKVD officer who "
+        "defected to the United States)."
+    ),
+    (
+        "The purpose and the audience, and what the author wanted them to believe (Campbell "
+        "writing for British Communist readers)."
+    ),
+    (
+        "The value is explained from the origin and purpose, for the enquiry stated (Duranty: "
+        "valuable evidence of how the trial was reported abroad)."
+    ),
+    (
+        "The limitation is explained from the origin and purpose, for the enquiry stated "
+        "(Khazina wrote decades later, from memory, as a victim's widow)."
+    ),
 }
 
 
@@ -169,7 +217,7 @@ def _load(spec):
             rubric=rubric, name=name, defaults={"order": order, "description": description}
         )
         for level_order, (level_name, descriptor, low, high) in enumerate(_levels(levels)):
-            Level.objects.get_or_create(
+            level, created = Level.objects.get_or_create(
                 criterion=criterion,
                 name=level_name,
                 defaults={
@@ -179,6 +227,9 @@ def _load(spec):
                     "max_points": Decimal(high),
                 },
             )
+            if not created and level.descriptor in FORMER_DESCRIPTORS:
+                level.descriptor = descriptor
+                level.save(update_fields=["descriptor"])
     return rubric
 
 

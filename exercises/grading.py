@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     Min,
@@ -32,6 +33,7 @@ from django.db.models.lookups import Exact
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from import_export import fields, resources
 
 from . import services
@@ -158,19 +160,60 @@ def score_objective(submissions):
 # Release and return -----------------------------------------------------------------------
 
 
-def release(submissions, now=None):
-    """Show the grades and feedback to the students. Work not yet handed in is left alone.
+@dataclass
+class Release:
+    """What a release did: how many were released, and which were held back and why."""
 
-    Returns the number of submissions released.
+    released: int = 0
+    # (pupil's name, why it was not released), in the order of the pupils' names.
+    skipped: list = field(default_factory=list)
+
+
+def pupil_name(user):
+    """A pupil as teachers call them: their full name, else their username."""
+    return user.get_full_name() or user.username
+
+
+def release(submissions, now=None):
+    """Show the grades and feedback to the students, for fully marked work only.
+
+    As Canvas's "post graded only": a submission with an answer still waiting for a mark
+    is held back, so a pupil never reads a partial total as their mark. Work not yet
+    handed in is left alone. Returns a `Release` naming the held-back pupils and why.
     """
-    return (
-        _selected(submissions)
-        .filter(
-            status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
-            released_at__isnull=True,
+    chosen = _selected(submissions).filter(released_at__isnull=True)
+    handed_in = chosen.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED])
+    waiting = Answer.objects.filter(submission=OuterRef("pk")).filter(awaiting_score())
+    result = Release()
+    held = (
+        handed_in.annotate(
+            waiting=Subquery(
+                waiting.order_by().values("submission").annotate(n=Count("pk")).values("n")[:1]
+            )
         )
-        .update(released_at=now or timezone.now(), release_seen=False)
+        .filter(Q(waiting__gt=0) | ~Exists(Answer.objects.filter(submission=OuterRef("pk"))))
+        .select_related("student")
     )
+    for submission in held:
+        count = submission.waiting or 0
+        why = (
+            ngettext(
+                "%(count)d answer is waiting for a mark",
+                "%(count)d answers are waiting for a mark",
+                count,
+            )
+            % {"count": count}
+            if count
+            else "nothing was answered, so there is nothing to mark"
+        )
+        result.skipped.append((pupil_name(submission.student), why))
+    for submission in chosen.exclude(pk__in=handed_in.values("pk")).select_related("student"):
+        result.skipped.append((pupil_name(submission.student), "not handed in yet"))
+    result.skipped.sort()
+    result.released = graded(handed_in).update(
+        released_at=now or timezone.now(), release_seen=False
+    )
+    return result
 
 
 def withdraw_release(submissions):
@@ -323,22 +366,6 @@ def save_grades(grader, inputs, now=None):
             transaction.set_rollback(True)
     if conflicts:
         raise GradeConflict(conflicts)
-
-
-def next_ungraded(submission, submissions):
-    """The next submitted submission of the same assignment still waiting for a score."""
-    candidates = not_graded(
-        submissions.filter(
-            assignment_id=submission.assignment_id, status=Submission.Status.SUBMITTED
-        ).exclude(pk=submission.pk)
-    ).order_by("submitted_at", "pk")
-    after = None
-    if submission.submitted_at:
-        after = candidates.filter(
-            Q(submitted_at__gt=submission.submitted_at)
-            | Q(submitted_at=submission.submitted_at, pk__gt=submission.pk)
-        ).first()
-    return after or candidates.first()
 
 
 # Copying an assignment --------------------------------------------------------------------

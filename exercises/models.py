@@ -20,6 +20,7 @@ Matrix verdicts are "supports", "challenges" or "silent". Source ids are strings
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -87,7 +88,8 @@ class Enrollment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.student} in {self.classroom}"
+        # Named as teachers know pupils (full name, else username), like every desk message.
+        return f"{self.student.get_full_name() or self.student.username} in {self.classroom}"
 
 
 class Rubric(models.Model):
@@ -245,6 +247,26 @@ class Question(models.Model):
     def __str__(self):
         return f"Q{self.order}: {self.prompt[:60]}"
 
+    KIND_LOCKED = (
+        "Students have answered this question, so its kind cannot change: their answers and "
+        "scores belong to the kind they answered. Add a new question instead."
+    )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        question = super().from_db(db, field_names, values)
+        # The kind as stored, to tell whether a form is changing it (see clean()).
+        question._stored_kind = question.__dict__.get("kind")
+        return question
+
+    def clean(self):
+        """An answered question keeps its kind: a choice answer's `{'selected': [...]}` and
+        its score mean nothing to a rating question, and would still count."""
+        super().clean()
+        stored = getattr(self, "_stored_kind", None)
+        if self.pk and stored and self.kind != stored and self.answers.exists():
+            raise ValidationError({"kind": self.KIND_LOCKED})
+
     @property
     def rules(self):
         """The kind's rules (`exercises.kinds`): validation, scoring, completeness."""
@@ -321,7 +343,8 @@ class Submission(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.student} – {self.assignment}"
+        name = self.student.get_full_name() or self.student.username
+        return f"{name} – {self.assignment}"
 
     @property
     def is_editable(self):

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -301,8 +301,15 @@ class AssignmentPage:
         return sum((q.question.points for q in self.questions), 0)
 
     @property
+    def awaiting_mark(self):
+        """Answered questions whose answer has no mark yet (a release is never partial, but
+        a grade can be cleared after it)."""
+        return [q for q in self.questions if q.answer and q.score is None]
+
+    @property
     def total_score(self):
-        if not self.released:
+        # Never a partial total: a pupil would read it as their mark.
+        if not self.released or self.awaiting_mark:
             return None
         return sum((q.score or 0 for q in self.questions), 0)
 
@@ -482,7 +489,15 @@ def dashboard(request):
         s.assignment_id: s
         for s in Submission.objects.visible_to(request.user)
         .filter(student=request.user, assignment__in=[a.pk for a in assignments])
-        .annotate(score=Subquery(score, output_field=DecimalField()))
+        .annotate(
+            score=Subquery(score, output_field=DecimalField()),
+            # A total with an answer still unmarked is not a mark: it is not shown.
+            awaiting=Exists(
+                Answer.objects.filter(
+                    submission=OuterRef("pk"), grade__score__isnull=True, auto_score__isnull=True
+                )
+            ),
+        )
     }
     rows = [DashboardRow(a, submissions.get(a.pk), now) for a in assignments]
     return render(request, "exercises/dashboard.html", {"rows": rows})

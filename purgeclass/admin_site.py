@@ -1,5 +1,8 @@
 """The teacher's desk's admin site, and the ModelAdmin base every admin in it uses.
 
+The site labels autocomplete options through the ModelAdmin where it has
+`autocomplete_label` (a source names its unit once there are several units).
+
 `HardenedModelAdmin` closes two kinds of hostile input for every model at once:
 - an action posted with ids that are not ids of the model (`_selected_action=abc`, a number
   past the column's range, a NUL): they are dropped before Django filters by them, which
@@ -7,7 +10,7 @@
 - a search term with a NUL character (changelist `?q=`, autocomplete `term=`): PostgreSQL
   refuses NUL in text, so it is removed before the search.
 
-Our own admins inherit it; `SchoolAdminSite.register` mixes it into those of other apps
+Our own admins inherit it; `DeskAdminSite.register` mixes it into those of other apps
 (auth, axes), so no ModelAdmin of the project is without it.
 """
 
@@ -16,6 +19,7 @@ import types
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 
 from .throttle import throttle_password_change
@@ -52,7 +56,22 @@ class HardenedModelAdmin:
         return super().get_search_results(request, queryset, clean_search_term(search_term))
 
 
-class SchoolAdminSite(admin.AdminSite):
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """An option's text is `model_admin.autocomplete_label(request, obj)` where the ModelAdmin
+    has one, else `str(obj)` as in Django."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(self.request, obj)
+        return result
+
+
+class DeskAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, HardenedModelAdmin):
@@ -69,5 +88,5 @@ class SchoolAdminSite(admin.AdminSite):
         return throttle_password_change(view)(request, extra_context)
 
 
-class SchoolAdminConfig(AdminConfig):
-    default_site = "purgeclass.admin_site.SchoolAdminSite"
+class DeskAdminConfig(AdminConfig):
+    default_site = "purgeclass.admin_site.DeskAdminSite"

@@ -48,9 +48,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    # The admin site with every ModelAdmin hardened against hostile input
-    # (purgeclass/admin_site.py).
-    "purgeclass.admin_site.SchoolAdminConfig",
+    # The admin site: every ModelAdmin hardened against hostile input, autocomplete options
+    # labelled by their ModelAdmin (purgeclass/admin_site.py).
+    "purgeclass.admin_site.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,8 +1,10 @@
 """The source library in the teacher's desk: units, sources, authors, and pack import."""
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -100,6 +102,33 @@ class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
     @admin.display(description="date", ordering="year")
     def date(self, source):
         return source.date_display
+
+    def get_search_results(self, request, queryset, search_term):
+        """Typing a source's number puts that source first ("19" is (19), not (9) whose text
+        has 1919 in it), so Enter in the source picker takes it."""
+        number = NUMBER_TERM.fullmatch(search_term.strip())
+        if number:
+            search_term = number[1]
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        queryset = queryset.select_related("unit")
+        if number:
+            exact = Case(When(number=int(number[1]), then=Value(0)), default=Value(1))
+            queryset = queryset.order_by(exact, "unit__title", "number", "pk")
+        return queryset, may_have_duplicates
+
+    def autocomplete_label(self, request, source):
+        """A source as the picker offers it: with its unit once there are several units."""
+        if not hasattr(request, "_several_units"):
+            request._several_units = Unit.objects.count() > 1
+        return source_choice_label(source, request._several_units)
+
+
+# "19", "(19)" or "Source 19": a source's number, as a teacher types it into the picker.
+NUMBER_TERM = re.compile(r"(?:source\s*)?\(?(\d{1,9})\)?", re.IGNORECASE)
+
+
+def source_choice_label(source, with_unit):
+    return f"{source} — {source.unit.title}" if with_unit else str(source)
 
 
 class SourceInline(admin.TabularInline):

@@ -64,3 +64,25 @@ def test_demo_written_questions_are_marked_with_the_demo_rubrics():
     )
     assert rubrics["opvl"].startswith("OPVL")
     assert rubrics["written"].startswith("Reading like a historian")
+
+
+def test_demo_rubric_descriptors_are_generic_to_the_skill_and_loading_again_fixes_old_ones():
+    from exercises.demo_rubrics import FORMER_DESCRIPTORS
+    from exercises.models import Level
+
+    call_command("load_demo", stdout=StringIO())
+    # An existing database, loaded before the fix: a level still quotes another source.
+    purpose = Level.objects.get(criterion__name="Purpose", name="Identified")
+    purpose.descriptor = next(d for d in FORMER_DESCRIPTORS if "Campbell" in d)
+    purpose.save()
+
+    call_command("load_demo", stdout=StringIO())
+
+    surnames = {name.split()[-1] for name in Author.objects.values_list("name", flat=True)}
+    for level in Level.objects.all():
+        named = {surname for surname in surnames if surname in level.descriptor}
+        assert not named, f"{level.criterion.name} / {level.name} names {named}"
+    purpose.refresh_from_db()
+    assert purpose.descriptor == (
+        "The purpose and the audience, and what the author wanted them to believe."
+    )

@@ -448,7 +448,10 @@ def test_a_teacher_unlocks_a_student_of_their_class_from_the_enrolments(client, 
         {"action": "unlock_logins", "_selected_action": [enrollment.pk]},
         follow=True,
     )
-    assert "Unlocked 1 student; 1 failed login record cleared." in response.content.decode()
+    assert (
+        f"Unlocked 1 student ({student.get_full_name()}); 1 failed login record cleared."
+        in response.content.decode()
+    )
     response = log_in(client, student.username, factories.PASSWORD)
     assert response.status_code == 302
     assert is_logged_in(client)

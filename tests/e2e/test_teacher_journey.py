@@ -67,17 +67,28 @@ def test_teacher_grades_with_rubrics_and_releases_then_the_student_sees_it(
     # Picking a level fills in its marks and the answer's score (the levels' total).
     assert grade_with_levels(desk, opvl_answer, OPVL_LEVELS, OPVL_FEEDBACK) == "6"
     assert grade_with_levels(desk, written_answer, WRITTEN_LEVELS, WRITTEN_FEEDBACK) == "6"
+    # Every other answer without an automatic score gets a mark too: only fully marked work
+    # is released.
+    unmarked = [
+        answer
+        for answer in submission.answers.filter(auto_score__isnull=True)
+        if answer.pk not in (opvl_answer.pk, written_answer.pk)
+    ]
+    for answer in unmarked:
+        desk.locator(f"#answer-{answer.pk}").get_by_label("Score").fill("1")
     desk.locator("input[name=_save]").click()
-    expect(desk.get_by_text("2 grade(s) saved")).to_be_visible()
+    expect(desk.get_by_text(f"{2 + len(unmarked)} grades saved for Sam Student")).to_be_visible()
     submission.refresh_from_db()
     assert submission.released_at is None
 
     # Release from the list of submissions, with the admin's action.
     desk.get_by_role("link", name=re.compile("^Submissions: ")).click()
     desk.get_by_role("row", name=re.compile("Sam Student")).get_by_role("checkbox").check()
-    desk.locator("select[name=action]").select_option(label="Release grades to the students")
+    desk.locator("select[name=action]").select_option(
+        label="Release grades to the students (fully marked work only)"
+    )
     desk.get_by_role("button", name="Go").click()
-    expect(desk.get_by_text("Grades released for 1 submissions.")).to_be_visible()
+    expect(desk.get_by_text("Grades released for 1 submission.")).to_be_visible()
 
     submission.refresh_from_db()
     assert submission.released_at is not None
@@ -114,3 +125,27 @@ def test_teacher_grades_with_rubrics_and_releases_then_the_student_sees_it(
         expect(result.locator(".model-answer")).to_contain_text(question.model_answer[:60])
     check_accessibility(student, live_server, "the assignment with released marks")
     assert Submission.objects.get(pk=submission.pk).release_seen
+
+
+def test_submissions_list_fits_a_laptop_screen_and_says_late_only_when_late(
+    new_context, live_server, demo_assignment, tmp_path
+):
+    """On a 1366-px laptop the teacher sees every column without scrolling sideways; an
+    on-time submission shows no late mark (the admin's red cross read as an error)."""
+    handed_in = Submission.objects.filter(assignment__classroom__join_code=demo.HANDED_IN_JOIN_CODE)
+    handed_in.filter(pk=handed_in.order_by("pk").first().pk).update(late=True)
+    desk = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    log_in(desk, live_server, "teacher", next_url="/admin/exercises/submission/")
+    desk.screenshot(path=str(tmp_path / "submissions-1366.png"), full_page=True)
+    print("screenshot:", tmp_path / "submissions-1366.png")
+
+    width = desk.evaluate("document.documentElement.clientWidth")
+    assert desk.evaluate("document.documentElement.scrollWidth") <= width
+    results = desk.locator("#changelist .results")  # the admin scrolls the table in here
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    for column in ("total_score", "graded", "graded_by", "released"):
+        box = desk.locator(f"th.column-{column}").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, column
+    assert desk.locator("td.field-handed_in img").count() == 0
+    assert desk.locator("td.field-handed_in .desk-late").count() == 1
+    expect(desk.locator("td.field-handed_in .desk-late")).to_have_text("late")

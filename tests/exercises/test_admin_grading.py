@@ -372,7 +372,8 @@ def act(client, action, submissions):
     )
 
 
-def test_release_shows_handed_in_grades_only(as_teacher, assignment, submission):
+def test_release_shows_handed_in_grades_only(as_teacher, assignment, submission, answer):
+    factories.GradeFactory(answer=answer, score=2)
     in_progress = factories.SubmissionFactory(assignment=assignment)
     act(as_teacher, "release_grades", [submission, in_progress])
     submission.refresh_from_db()
@@ -381,8 +382,11 @@ def test_release_shows_handed_in_grades_only(as_teacher, assignment, submission)
     assert not in_progress.is_released
 
 
-def test_released_grades_can_be_hidden_again(as_teacher, submission):
+def test_released_grades_can_be_hidden_again(as_teacher, submission, answer):
+    factories.GradeFactory(answer=answer, score=2)
     act(as_teacher, "release_grades", [submission])
+    submission.refresh_from_db()
+    assert submission.is_released
     act(as_teacher, "withdraw_release", [submission])
     submission.refresh_from_db()
     assert not submission.is_released
@@ -567,3 +571,40 @@ def test_student_sees_feedback_only_once_released(as_teacher, submission, answer
     assert "Name the enquiry first." not in student.get(student_page).content.decode()
     act(as_teacher, "release_grades", [submission])
     assert "Name the enquiry first." in student.get(student_page).content.decode()
+
+
+def test_save_and_grade_next_follows_the_lists_order_and_filters(as_teacher, assignment):
+    from datetime import timedelta
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    pupils = {}
+    for name, hours_ago in (("Adams", 3), ("Brown", 2), ("Clark", 4), ("Davis", 1)):
+        pupils[name] = handed_in(assignment, factories.StudentFactory(last_name=name))
+        pupils[name].submitted_at = now - timedelta(hours=hours_ago)
+        pupils[name].save()
+    elsewhere = factories.AssignmentFactory(classroom=assignment.classroom)
+    handed_in(elsewhere, factories.StudentFactory(last_name="Baker"))  # filtered out
+    # The list of this assignment sorted by the students' names (column 1), as the teacher
+    # saw it: Adams, Brown, Clark, Davis.
+    filters = quote(f"assignment__id__exact={assignment.pk}&o=1")
+    brown = pupils["Brown"]
+    url = page_url(brown) + f"?_changelist_filters={filters}"
+    data = grading_data(brown, {brown.answers.get(): {"score": "3"}}, _grade_next="1")
+
+    response = as_teacher.post(url, data)
+
+    assert response["Location"] == page_url(pupils["Clark"]) + f"?_changelist_filters={filters}"
+
+
+def test_by_assignment_filter_names_each_assignments_class(as_teacher, teacher):
+    for name in ("Year 12 History", "Year 13 History"):
+        trials = factories.AssignmentFactory(
+            classroom=class_of(teacher, name=name), title="The Moscow trials"
+        )
+        handed_in(trials)
+    page = as_teacher.get(reverse("admin:exercises_submission_changelist")).content.decode()
+    assert "The Moscow trials (Year 12 History)" in page
+    assert "The Moscow trials (Year 13 History)" in page

@@ -380,4 +380,56 @@ def test_changing_a_key_after_scoring_tells_the_teacher_to_rescore(as_teacher, a
     data = question_data(assignment, "choice", options="* Exile\nDock")
     url = reverse("admin:exercises_question_change", args=[question.pk])
     response = as_teacher.post(url, data, follow=True)
-    assert "1 answers were scored with the old one" in response.content.decode()
+    assert "1 answer was scored with the old one" in response.content.decode()
+
+
+def answered_choice_question(assignment):
+    question = factories.QuestionFactory(
+        assignment=assignment,
+        kind="choice",
+        settings={"options": [{"id": "1", "text": "Exile"}, {"id": "2", "text": "Dock"}]},
+        key={"correct": ["2"]},
+    )
+    factories.AnswerFactory(
+        question=question,
+        submission__assignment=assignment,
+        response={"selected": ["2"]},
+        auto_score=5,
+    )
+    return question
+
+
+def test_an_answered_questions_kind_cannot_change_on_its_page(as_teacher, assignment, source):
+    question = answered_choice_question(assignment)
+    url = reverse("admin:exercises_question_change", args=[question.pk])
+    assert Question.KIND_LOCKED in as_teacher.get(url).content.decode()  # said before saving
+
+    response = as_teacher.post(url, question_data(assignment, "rating", [source]))
+
+    assert Question.KIND_LOCKED in errors_of(response)
+    question.refresh_from_db()
+    assert question.kind == "choice"
+    assert question.key == {"correct": ["2"]}
+
+
+def test_an_answered_questions_kind_cannot_change_on_the_assignment_page(as_teacher, assignment):
+    question = answered_choice_question(assignment)
+    url = reverse("admin:exercises_assignment_change", args=[assignment.pk])
+    assert Question.KIND_LOCKED in as_teacher.get(url).content.decode()
+
+    data = assignment_data(assignment, [question], **{"questions-0-kind": "rating"})
+    response = as_teacher.post(url, data)
+
+    assert Question.KIND_LOCKED in errors_of(response)
+    question.refresh_from_db()
+    assert question.kind == "choice"
+    assert question.key == {"correct": ["2"]}
+
+
+def test_an_unanswered_questions_kind_can_still_change(as_teacher, assignment):
+    question = factories.QuestionFactory(assignment=assignment, kind="written")
+    url = reverse("admin:exercises_assignment_change", args=[assignment.pk])
+    data = assignment_data(assignment, [question], **{"questions-0-kind": "opvl"})
+    assert as_teacher.post(url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.kind == "opvl"

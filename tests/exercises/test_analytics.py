@@ -89,7 +89,7 @@ def build_class(students=4, *, extra_students=0):
 
     `extra_students` more submitted students answer like the first one (for query counts).
     """
-    teacher = factories.TeacherFactory()
+    teacher = factories.DeskTeacherFactory()  # in the "Teachers" group
     classroom = factories.ClassroomFactory(teachers=[teacher])
     assignment = factories.AssignmentFactory(classroom=classroom, title="The 1936 trial")
     unit = factories.UnitFactory()
@@ -444,6 +444,24 @@ def test_another_teacher_cannot_pick_answers_to_show(client, known_class):
     response = client.post(url, {"question": written.pk, "answers": [pick.pk]})
 
     assert response.status_code == 404
+    assert not FeaturedAnswer.objects.exists()
+
+
+def test_teaching_the_class_without_the_permission_does_not_let_a_teacher_pick_answers(
+    client, known_class
+):
+    # Staff and one of the class's teachers, but not given the Teachers group's rights.
+    teacher = factories.TeacherFactory()
+    known_class["assignment"].classroom.teachers.add(teacher)
+    client.force_login(teacher)
+    written = known_class["questions"]["written"]
+    pick = written.answers.filter(submission__status=Submission.Status.SUBMITTED).first()
+
+    url = reverse("exercises:analytics", args=[known_class["assignment"].pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"question": written.pk, "answers": [pick.pk]})
+
+    assert response.status_code == 403
     assert not FeaturedAnswer.objects.exists()
 
 

@@ -27,7 +27,7 @@ def fast_password_hashing(settings):
 
 
 def teachers_group():
-    """The "Teachers" group, as migrations 0003 and 0004 make it.
+    """The "Teachers" group, as migrations 0003, 0004 and 0005 make it.
 
     A transactional test's flush empties every table, this group too, and only the
     permissions come back (post_migrate): the group is then made again from the
@@ -48,6 +48,12 @@ def teachers_group():
         group.permissions.add(
             *Permission.objects.filter(
                 content_type__app_label="sources", codename__in=imports.SOURCE_PERMISSIONS
+            )
+        )
+        unlock = importlib.import_module("exercises.migrations.0005_teachers_unlock_logins")
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="exercises", codename=unlock.CODENAME
             )
         )
     return group
@@ -129,7 +135,10 @@ def build_class(name, sources):
     factories.EnrollmentFactory(classroom=classroom, student=classmate)
     handed = factories.SubmittedSubmissionFactory(assignment=created, student=classmate)
     factories.AnswerFactory(
-        submission=handed, question=written, response={"text": "Vyshinsky led the trial."}
+        submission=handed,
+        question=written,
+        response={"text": "Vyshinsky led the trial."},
+        auto_score=2,  # fully marked, so "Release grades" has work it may release
     )
 
     # The objects as their owners reach them: never by id alone.
