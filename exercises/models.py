@@ -249,6 +249,11 @@ class Assignment(models.Model):
         """The due date of the student this assignment was read for (`with_accommodations`)."""
         return self.due_for(getattr(self, "student_extended_due_at", None))
 
+    @property
+    def refuses_late_work_now(self):
+        """Past the due date of the student it was read for, and late work is refused."""
+        return not self.accepts_late and self.is_late(due_at=self.student_due_at)
+
     def deadline_for(self, started_at, extra_time_percent=0, due_at=None):
         """When timed work started at `started_at` ends: the time limit plus the student's
         extra time, but never after their due date if late work is not accepted."""

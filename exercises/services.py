@@ -123,9 +123,7 @@ def refresh_deadlines(submissions):
     touched (or swept). Returns how many clocks changed.
     """
     changed = 0
-    running = submissions.filter(status=Submission.Status.IN_PROGRESS).select_related(
-        "assignment"
-    )
+    running = submissions.filter(status=Submission.Status.IN_PROGRESS).select_related("assignment")
     for submission in running:
         assignment = submission.assignment
         deadline = None
