@@ -27,7 +27,7 @@ def fast_password_hashing(settings):
 
 
 def teachers_group():
-    """The "Teachers" group, as migrations 0003 and 0004 make it.
+    """The "Teachers" group, as migrations 0003, 0004 and 0006 make it.
 
     A transactional test's flush empties every table, this group too, and only the
     permissions come back (post_migrate): the group is then made again from the
@@ -50,6 +50,11 @@ def teachers_group():
                 content_type__app_label="sources", codename__in=imports.SOURCE_PERMISSIONS
             )
         )
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="exercises", codename="change_enrollment"
+            )
+        )  # migration 0006: teachers set their students' accommodations
     return group
 
 
