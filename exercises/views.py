@@ -544,6 +544,8 @@ def _start_page(request, assignment):
         "minutes": round(minutes),
         "extra_time": assignment.student_extra_time or 0,
         "late_refused": late_refused,
+        # Late work refused: the clock stops at the due date if that comes first.
+        "stops_at": None if assignment.accepts_late else assignment.student_due_at,
     }
     return render(request, "exercises/start_timed.html", context)
 

@@ -272,6 +272,7 @@ def test_extra_time_lengthens_the_clock(student_client, world):
 
 def test_the_clock_stops_at_the_due_date_when_late_work_is_refused(student_client, world):
     timed(world, 60, due_at=timezone.now() + timedelta(minutes=20), accepts_late=False)
+    assert "the clock stops at the due date" in page(student_client, world).content.decode()
     start(student_client, world)
     assert submission_of(world).deadline == world.assignment.due_at
 
