@@ -119,11 +119,15 @@ def refresh_deadlines(submissions):
     """Fix the clocks of running timed work again after the teacher changed a time limit,
     a due date or a student's extra time: each keeps its start and gets the new rules.
 
-    Work whose new deadline has already passed is handed in at that deadline when next
-    touched (or swept). Returns how many clocks changed.
+    Only clocks already running change (removing the limit stops them): work started before
+    the assignment had a limit stays untimed, rather than being handed in at once. Work
+    whose new deadline has already passed is handed in at that deadline when next touched
+    (or swept). Returns how many clocks changed.
     """
     changed = 0
-    running = submissions.filter(status=Submission.Status.IN_PROGRESS).select_related("assignment")
+    running = submissions.filter(
+        status=Submission.Status.IN_PROGRESS, deadline__isnull=False
+    ).select_related("assignment")
     for submission in running:
         assignment = submission.assignment
         deadline = None

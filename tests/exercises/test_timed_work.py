@@ -432,34 +432,45 @@ def test_the_grading_page_hands_in_work_whose_time_ran_out(client, world, desk_t
     assert submission_of(world).timed_out
 
 
-def test_changing_the_time_limit_moves_the_running_clocks(client, world, desk_teacher):
-    timed(world, 60)
-    start(log_in(client, world.student), world)
-    started = submission_of(world).started_at
-    teacher = log_in(client, desk_teacher)
+def change_assignment(teacher, world, **fields):
+    """Post the assignment's change form in the desk as it is, with `fields` changed."""
     url = reverse("admin:exercises_assignment_change", args=[world.assignment.pk])
-    form = teacher.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and name not in ("opens_at", "due_at", "time_limit")
-    }
     opens = timezone.localtime(world.assignment.opens_at)
-    data |= {
+    data = {
         "classroom": world.classroom.pk,
+        "title": world.assignment.title,
+        "status": world.assignment.status,
         "opens_at_0": opens.strftime("%Y-%m-%d"),
         "opens_at_1": opens.strftime("%H:%M:%S"),
         "accepts_late": "on",
-        "time_limit": 90,
+        "time_limit": world.assignment.time_limit or "",
         "assignment_sources-TOTAL_FORMS": 0,
         "assignment_sources-INITIAL_FORMS": 0,
         "questions-TOTAL_FORMS": 0,
         "questions-INITIAL_FORMS": 0,
+        **fields,
     }
-    data.pop("sources", None)
     response = teacher.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    world.assignment.refresh_from_db()
+
+
+def test_changing_the_time_limit_moves_the_running_clocks(client, world, desk_teacher):
+    timed(world, 60)
+    start(log_in(client, world.student), world)
+    started = submission_of(world).started_at
+    change_assignment(log_in(client, desk_teacher), world, time_limit=90)
+    assert world.assignment.time_limit == 90
     assert submission_of(world).deadline == started + timedelta(minutes=90)
+
+
+def test_a_time_limit_added_later_does_not_time_work_already_started(client, world, desk_teacher):
+    page(log_in(client, world.student), world)  # started while untimed
+    Submission.objects.update(started_at=timezone.now() - timedelta(days=2))
+    change_assignment(log_in(client, desk_teacher), world, time_limit=30)
+    assert world.assignment.time_limit == 30
+    assert submission_of(world).deadline is None
+    assert write(log_in(client, world.student), world).status_code == 200
 
 
 def test_autosave_answers_are_json_even_when_refused_by_the_clock(student_client, world):
