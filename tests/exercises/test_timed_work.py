@@ -319,6 +319,15 @@ def test_an_extended_due_date_means_work_after_the_class_due_date_is_not_late(
     assert submission.status == Submission.Status.SUBMITTED and not submission.late
 
 
+def test_the_dashboard_shows_the_students_own_due_date_and_the_time_limit(student_client, world):
+    timed(world, 45, due_at=timezone.make_aware(timezone.datetime(2026, 3, 2, 9)))
+    accommodate(world, extended_due_at=timezone.make_aware(timezone.datetime(2026, 3, 9, 9)))
+    html = student_client.get(reverse("exercises:dashboard")).content.decode()
+    assert "Due <time" in html and "Monday 9 March, 09:00" in html
+    assert "2 March" not in html
+    assert "Timed: 45 minutes" in html
+
+
 def test_without_an_extension_the_same_work_is_refused(student_client, world):
     timed(world, None, due_at=timezone.now() - timedelta(hours=1), accepts_late=False)
     accommodate(world, extended_due_at=timezone.now() - timedelta(days=2))  # an old one
