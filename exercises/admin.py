@@ -35,7 +35,7 @@ from import_export.formats.base_formats import CSV
 from purgeclass.admin_site import HardenedModelAdmin
 from purgeclass.signed import sign_for
 
-from . import grading
+from . import grading, services
 from .admin_forms import (
     STUDENT_IMPORT,
     AssignmentSourceFormSet,
@@ -155,6 +155,21 @@ def admin_link(obj, text=None):
 # Classes and students -------------------------------------------------------------------------
 
 
+def accommodation_label(extra_time, extended_due_at, note):
+    """A compact mark of a student's accommodations for the teacher's lists ("" if none):
+    "+25% · due 5 May · note", the note itself in the tooltip."""
+    parts = []
+    if extra_time:
+        parts.append(f"+{extra_time}%")
+    if extended_due_at:
+        parts.append(f"due {date_format(timezone.localtime(extended_due_at), 'j M')}")
+    if note:
+        parts.append("note")
+    if not parts:
+        return ""
+    return format_html('<span class="accommodation" title="{}">{}</span>', note, " · ".join(parts))
+
+
 class EnrollmentInline(TeacherScopedMixin, admin.TabularInline):
     model = Enrollment
     verbose_name = "student"
@@ -241,8 +256,18 @@ class ClassroomAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     """Students' places in classes; new student accounts are imported from a CSV file."""
 
-    list_display = ["student_name", "student_username", "classroom", "joined_at"]
+    list_display = ["student_name", "student_username", "classroom", "joined_at", "accommodation"]
     list_filter = [("classroom", admin.RelatedOnlyFieldListFilter)]
+    # Only the accommodations change here: a student moves class by joining or by import.
+    fields = [
+        "student_name",
+        "classroom",
+        "joined_at",
+        "extra_time_percent",
+        "extended_due_at",
+        "accommodation_note",
+    ]
+    readonly_fields = ["student_name", "classroom", "joined_at"]
     list_select_related = ["student", "classroom"]
     search_fields = [
         "student__username",
@@ -261,8 +286,21 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, HardenedModelAdmin, admin
     def has_add_permission(self, request):
         return False  # a student is added by joining with the code, or by import
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"extra_time_percent", "extended_due_at"} & set(form.changed_data):
+            # Running clocks of this student's timed work follow the new accommodation.
+            services.refresh_deadlines(
+                Submission.objects.filter(assignment__classroom=obj.classroom, student=obj.student)
+            )
+
+    @admin.display(description="accommodation")
+    def accommodation(self, enrollment):
+        return accommodation_label(
+            enrollment.extra_time_percent,
+            enrollment.extended_due_at,
+            enrollment.accommodation_note,
+        )
 
     def has_import_permission(self, request):
         return request.user.has_perm("exercises.add_enrollment")
@@ -547,7 +585,7 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     date_hierarchy = "opens_at"
     fieldsets = [
         (None, {"fields": ["classroom", "title", "instructions", "status"]}),
-        ("Dates", {"fields": ["opens_at", "due_at", "accepts_late"]}),
+        ("Dates", {"fields": ["opens_at", "due_at", "accepts_late", "time_limit"]}),
         ("Teacher's desk", {"fields": ["desk_links"]}),
     ]
     readonly_fields = ["desk_links"]
@@ -556,6 +594,11 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 
     def view_on_site(self, assignment):
         return preview_url(assignment)  # the students' own page would refuse a teacher
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"time_limit", "due_at", "accepts_late"} & set(form.changed_data):
+            services.refresh_deadlines(obj.submissions.all())  # running clocks follow
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -804,6 +847,7 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         "assignment_title",
         "status",
         "handed_in",
+        "accommodation",
         "auto_score",
         "total_score",
         "graded",
@@ -837,7 +881,19 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        return grading.with_scores(super().get_queryset(request))
+        enrollment = Enrollment.objects.filter(
+            classroom=OuterRef("assignment__classroom"), student=OuterRef("student")
+        )
+        return grading.with_scores(super().get_queryset(request)).annotate(
+            extra_time=Subquery(enrollment.values("extra_time_percent")[:1]),
+            extended_due_at=Subquery(enrollment.values("extended_due_at")[:1]),
+            accommodation_note=Subquery(enrollment.values("accommodation_note")[:1]),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # Timed work whose clock ran out is handed in before the teacher sees the list.
+        services.hand_in_timed_out(teacher_scope(Submission.objects.all(), request.user))
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False  # students hand in work; teachers grade it
@@ -861,6 +917,15 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         if submission.late:
             return format_html('{} <strong class="desk-late">late</strong>', when)
         return when
+
+    @admin.display(description="accommodation")
+    def accommodation(self, submission):
+        label = accommodation_label(
+            submission.extra_time, submission.extended_due_at, submission.accommodation_note
+        )
+        if submission.timed_out:
+            return format_html("{} {}", label, "⏱ time ran out") if label else "⏱ time ran out"
+        return label
 
     @admin.display(description="auto", ordering="auto_total")
     def auto_score(self, submission):
@@ -963,6 +1028,7 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, submission):
             raise PermissionDenied
+        services.hand_in_if_time_up(submission)  # no query unless its clock ran out
         can_grade = self.has_change_permission(request, submission) and request.user.has_perms(
             ["exercises.add_grade", "exercises.change_grade"]
         )

@@ -18,11 +18,13 @@ Matrix verdicts are "supports", "challenges" or "silent". Source ids are strings
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -74,13 +76,35 @@ class Classroom(models.Model):
 
 
 class Enrollment(models.Model):
-    """A student's place in a class."""
+    """A student's place in a class, with the accommodations their teacher set for them.
+
+    Extra time lengthens every timed assignment of the class; the extended due date moves
+    every due date of the class that falls before it to it. The note is for teachers only:
+    no student's page ever reads it.
+    """
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrollments")
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    extra_time_percent = models.PositiveSmallIntegerField(
+        "extra time (%)",
+        default=0,
+        validators=[MaxValueValidator(300)],
+        help_text="Added to every time limit of this class, e.g. 25 for 25% extra time.",
+    )
+    extended_due_at = models.DateTimeField(
+        "extended due date",
+        null=True,
+        blank=True,
+        help_text="Work of this class due before this moment may be handed in until then.",
+    )
+    accommodation_note = models.TextField(
+        "note for teachers",
+        blank=True,
+        help_text="Why, and anything else to remember. Never shown to students.",
+    )
 
     class Meta:
         constraints = [
@@ -90,6 +114,10 @@ class Enrollment(models.Model):
     def __str__(self):
         # Named as teachers know pupils (full name, else username), like every desk message.
         return f"{self.student.get_full_name() or self.student.username} in {self.classroom}"
+
+    @property
+    def has_accommodation(self):
+        return bool(self.extra_time_percent or self.extended_due_at)
 
 
 class Rubric(models.Model):
@@ -155,6 +183,15 @@ class AssignmentQuerySet(models.QuerySet):
             return self
         return self.filter(classroom__teachers=user)
 
+    def with_accommodations(self, student):
+        """Annotate the student's own due date (`student_due_at`) and extra time
+        (`student_extra_time`), read from their enrolment in the same query."""
+        enrollment = Enrollment.objects.filter(classroom=OuterRef("classroom"), student=student)
+        return self.annotate(
+            student_extended_due_at=Subquery(enrollment.values("extended_due_at")[:1]),
+            student_extra_time=Subquery(enrollment.values("extra_time_percent")[:1]),
+        )
+
 
 class Assignment(models.Model):
     """A set of questions on some sources, given to one class."""
@@ -172,6 +209,14 @@ class Assignment(models.Model):
     opens_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     accepts_late = models.BooleanField("accept late work", default=True)
+    time_limit = models.PositiveSmallIntegerField(
+        "time limit (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="Leave empty for untimed work. The clock starts when a student presses Start; "
+        "at the limit the work is handed in with what was saved.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -190,8 +235,38 @@ class Assignment(models.Model):
     def is_open(self, now=None):
         return self.status == self.Status.PUBLISHED and self.opens_at <= (now or timezone.now())
 
-    def is_late(self, now=None):
-        return self.due_at is not None and (now or timezone.now()) > self.due_at
+    def is_late(self, now=None, due_at=None):
+        due_at = due_at or self.due_at
+        return due_at is not None and (now or timezone.now()) > due_at
+
+    def due_for(self, extended_due_at=None):
+        """The due date for a student whose enrolment has this extended due date (or none):
+        the later of the two. Untimed-by-date work stays without a due date."""
+        if self.due_at is None or extended_due_at is None:
+            return self.due_at
+        return max(self.due_at, extended_due_at)
+
+    @property
+    def student_due_at(self):
+        """The due date of the student this assignment was read for (`with_accommodations`)."""
+        return self.due_for(getattr(self, "student_extended_due_at", None))
+
+    @property
+    def refuses_late_work_now(self):
+        """Past the due date of the student it was read for, and late work is refused."""
+        return not self.accepts_late and self.is_late(due_at=self.student_due_at)
+
+    def deadline_for(self, started_at, extra_time_percent=0, due_at=None):
+        """When timed work started at `started_at` ends: the time limit plus the student's
+        extra time, but never after their due date if late work is not accepted."""
+        if not self.time_limit:
+            return None
+        minutes = self.time_limit * (100 + (extra_time_percent or 0)) / 100
+        deadline = started_at + timedelta(minutes=minutes)
+        due_at = due_at or self.due_at
+        if due_at is not None and not self.accepts_late:
+            deadline = min(deadline, max(due_at, started_at))
+        return deadline
 
 
 class AssignmentSource(models.Model):
@@ -328,6 +403,11 @@ class Submission(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
     # The student has not yet opened their released grade (for "new" marks on the dashboard).
     release_seen = models.BooleanField(default=False)
+    # Timed work: when the clock runs out (time limit + extra time, capped by the due date),
+    # fixed when the student starts so that a reload or a second tab cannot reset it.
+    deadline = models.DateTimeField(null=True, blank=True)
+    # Handed in by the clock rather than by the student.
+    timed_out = models.BooleanField("handed in when time ran out", default=False)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -340,11 +420,25 @@ class Submission(models.Model):
         ]
         indexes = [
             models.Index(fields=["assignment", "status"], name="submission_assignment_status"),
+            # The sweep of timed work whose time is up reads only running clocks.
+            models.Index(
+                fields=["deadline"],
+                name="submission_running_clock",
+                condition=Q(status="in_progress", deadline__isnull=False),
+            ),
         ]
 
     def __str__(self):
         name = self.student.get_full_name() or self.student.username
         return f"{name} – {self.assignment}"
+
+    def time_is_up(self, now=None, grace=timedelta(0)):
+        """The clock of timed work still in progress has run out (plus `grace`)."""
+        return (
+            self.status == self.Status.IN_PROGRESS
+            and self.deadline is not None
+            and (now or timezone.now()) > self.deadline + grace
+        )
 
     @property
     def is_editable(self):

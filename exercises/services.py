@@ -7,17 +7,20 @@ UPDATEs, row locks), never by reading first and writing after.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from . import kinds
-from .models import Answer, Question, QuestionSource, Submission
+from .models import Answer, Enrollment, Question, QuestionSource, Submission
 
 log = logging.getLogger(__name__)
 
 EDITABLE = (Submission.Status.IN_PROGRESS, Submission.Status.RETURNED)
+# Timed work: a save sent just before the clock ran out may arrive a little after it.
+GRACE = timedelta(seconds=10)
 
 
 class AnsweringRefused(Exception):
@@ -53,6 +56,18 @@ class AlreadySubmitted(AnsweringRefused):
     message = "You have already submitted this work; nothing was sent twice."
 
 
+class TimeUp(SubmissionClosed):
+    """Timed work whose clock has run out: it is handed in with what was saved."""
+
+    def __init__(self, submission):
+        self.submission = submission
+        ended = timezone.localtime(submission.deadline).strftime("%H:%M")
+        super().__init__(
+            f"Time is up: your work was handed in at {ended} with the answers saved by then. "
+            "This change was not saved."
+        )
+
+
 class LateWorkRefused(AnsweringRefused):
     message = (
         "The due date has passed and this assignment does not accept late work. "
@@ -60,40 +75,135 @@ class LateWorkRefused(AnsweringRefused):
     )
 
 
-def open_submission(assignment, student):
+def open_submission(assignment, student, *, start=True, now=None):
     """The student's submission for the assignment, created the first time they open it.
 
     Two first requests at once (two tabs, a double click) both try to create it; the
-    unique constraint lets one win and the other then reads the winner's row.
+    unique constraint lets one win and the other then reads the winner's row, clock and all.
+    Timed work gets its deadline when created, so a reload or a second tab never resets
+    the clock. With `start=False` nothing is created: (None, False) if not started yet.
     """
     try:
         return Submission.objects.get(assignment=assignment, student=student), False
     except Submission.DoesNotExist:
-        pass
+        if not start:
+            return None, False
+    now = now or timezone.now()
+    deadline = None
+    if assignment.time_limit:
+        deadline = assignment.deadline_for(now, *_accommodation(assignment, student))
     try:
         with transaction.atomic():
-            return Submission.objects.create(assignment=assignment, student=student), True
+            created = Submission.objects.create(
+                assignment=assignment, student=student, started_at=now, deadline=deadline
+            )
+            return created, True
     except IntegrityError:
         return Submission.objects.get(assignment=assignment, student=student), False
 
 
-@transaction.atomic
+def _accommodation(assignment, student):
+    """(extra time %, due date) for this student: from the annotations of
+    `with_accommodations` if the assignment was read with them, else from their enrolment."""
+    if hasattr(assignment, "student_extra_time"):
+        return assignment.student_extra_time or 0, assignment.student_due_at
+    enrollment = Enrollment.objects.filter(
+        classroom_id=assignment.classroom_id, student=student
+    ).first()
+    if enrollment is None:
+        return 0, assignment.due_at
+    return enrollment.extra_time_percent, assignment.due_for(enrollment.extended_due_at)
+
+
+def refresh_deadlines(submissions):
+    """Fix the clocks of running timed work again after the teacher changed a time limit,
+    a due date or a student's extra time: each keeps its start and gets the new rules.
+
+    Only clocks already running change (removing the limit stops them): work started before
+    the assignment had a limit stays untimed, rather than being handed in at once. Work
+    whose new deadline has already passed is handed in at that deadline when next touched
+    (or swept). Returns how many clocks changed.
+    """
+    changed = 0
+    running = submissions.filter(
+        status=Submission.Status.IN_PROGRESS, deadline__isnull=False
+    ).select_related("assignment")
+    for submission in running:
+        assignment = submission.assignment
+        deadline = None
+        if assignment.time_limit:
+            deadline = assignment.deadline_for(
+                submission.started_at, *_accommodation(assignment, submission.student_id)
+            )
+        if deadline != submission.deadline:
+            changed += Submission.objects.filter(
+                pk=submission.pk, status=Submission.Status.IN_PROGRESS
+            ).update(deadline=deadline)
+    return changed
+
+
+def hand_in_if_time_up(submission, *, now=None):
+    """Lazily hand in timed work whose clock ran out (with the grace for saves in flight).
+
+    Costs no query unless the time is up. Returns True if the work is (now) handed in by
+    the clock; the submission is refreshed.
+    """
+    if not submission.time_is_up(now, GRACE):
+        return False
+    try:
+        submit(submission, now=now)
+    except AlreadySubmitted:
+        submission.refresh_from_db()
+    return submission.timed_out
+
+
+def hand_in_timed_out(submissions=None, *, now=None):
+    """Hand in every timed submission whose clock has run out (plus the grace): the sweep
+    run by `manage.py hand_in_timed_out` and by the teacher's list. Returns how many."""
+    now = now or timezone.now()
+    submissions = Submission.objects.all() if submissions is None else submissions
+    due = submissions.filter(
+        status=Submission.Status.IN_PROGRESS, deadline__isnull=False, deadline__lt=now - GRACE
+    )
+    count = 0
+    for submission in due.order_by("deadline", "pk"):
+        try:
+            submit(submission, now=now)
+        except AlreadySubmitted:
+            continue  # handed in meanwhile (the student's page, a teacher, another sweep)
+        count += 1
+    return count
+
+
 def save_answer(submission, question, response, based_on, *, now=None):
     """Store a student's (already validated) response to one question.
 
     `based_on` is the revision of the answer the student's page showed. The row is only
     written if it is still at that revision, so a stale tab cannot overwrite newer work:
-    it gets StaleAnswer instead. Raises SubmissionClosed once the work is submitted.
+    it gets StaleAnswer instead. Raises SubmissionClosed once the work is submitted, and
+    TimeUp (handing the work in) once the clock of timed work has run out.
     """
     now = now or timezone.now()
+    try:
+        return _save_answer(submission, question, response, based_on, now)
+    except TimeUp:
+        hand_in_if_time_up(submission, now=now)
+        raise
+
+
+@transaction.atomic
+def _save_answer(submission, question, response, based_on, now):
     # The row lock orders this save against a concurrent submit of the same work.
-    still_open = (
+    still_open = list(
         Submission.objects.select_for_update()
         .filter(pk=submission.pk, status__in=EDITABLE)
-        .values_list("pk", flat=True)
+        .values_list("status", "deadline")
     )
-    if not list(still_open):
+    if not still_open:
         raise SubmissionClosed()
+    submission.status, submission.deadline = still_open[0]
+    if submission.time_is_up(now, GRACE):
+        raise TimeUp(submission)
     if question.kind == Question.Kind.HIGHLIGHT:
         response = _keep_lost_passages(submission, question, response)
     answers = Answer.objects.filter(submission=submission, question=question)
@@ -135,9 +245,11 @@ def submit(submission, *, now=None):
     """Hand the work in: answers become read-only and objective questions are scored.
 
     Only the first request changes anything; a second (double click, resend) raises
-    AlreadySubmitted and leaves `submitted_at` as it was. Work handed in after the due
-    date is marked late, or refused if the assignment does not accept late work. Work the
-    teacher returned for revision may always be handed in again and keeps its late mark.
+    AlreadySubmitted and leaves `submitted_at` as it was. Work handed in after the student's
+    due date (their extended one, if any) is marked late, or refused if the assignment
+    does not accept late work. Work the teacher returned for revision may always be handed
+    in again and keeps its late mark. Timed work handed in once its clock ran out counts
+    as handed in at the deadline, by the clock (`timed_out`), and is never refused.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -149,12 +261,16 @@ def submit(submission, *, now=None):
         if not current.is_editable:
             raise AlreadySubmitted()
         late = current.late
+        at, timed_out = now, False
         if current.status == Submission.Status.IN_PROGRESS:
-            late = current.assignment.is_late(now)
-            if late and not current.assignment.accepts_late:
+            if current.time_is_up(now):
+                at, timed_out = current.deadline, True
+            _, due_at = _accommodation(current.assignment, current.student_id)
+            late = current.assignment.is_late(at, due_at)
+            if late and not current.assignment.accepts_late and not timed_out:
                 raise LateWorkRefused()
         updated = Submission.objects.filter(pk=current.pk, status=current.status).update(
-            status=Submission.Status.SUBMITTED, submitted_at=now, late=late
+            status=Submission.Status.SUBMITTED, submitted_at=at, late=late, timed_out=timed_out
         )
         if not updated:
             raise AlreadySubmitted()

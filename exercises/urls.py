@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("classes/join/", views.join_class, name="join_class"),
     path("assignments/<int:pk>/", views.assignment, name="assignment"),
+    path("assignments/<int:pk>/start/", views.start, name="start"),
     path("assignments/<int:pk>/preview/", views.assignment_preview, name="assignment_preview"),
     path(
         "assignments/<int:pk>/questions/<int:question_pk>/answer/",

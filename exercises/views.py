@@ -30,6 +30,7 @@ from .forms import JoinClassForm, answer_form, source_label
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
 
 SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
+NOT_STARTED = "This timed work has not been started: open the assignment and press Start."
 LOGGED_OUT = "You have been logged out. Log in again: your answer is kept."
 LOGGED_OUT_NOT_KEPT = (
     "Not saved: you have been logged out. Log in again in a new tab, then come back here; "
@@ -51,6 +52,7 @@ def _open_assignments(user):
         Assignment.objects.for_student(user)
         .filter(opens_at__lte=timezone.now())
         .select_related("classroom")
+        .with_accommodations(user)
     )
 
 
@@ -319,7 +321,16 @@ class AssignmentPage:
 
     @property
     def past_due(self):
-        return self.assignment.is_late()
+        # The student's own due date: an extended one if their teacher set it.
+        return self.assignment.is_late(due_at=self.assignment.student_due_at)
+
+    @property
+    def clock(self):
+        """The running clock of timed work (its deadline), or None."""
+        submission = self.submission
+        if self.preview or submission is None or submission.status != "in_progress":
+            return None
+        return submission.deadline
 
     @property
     def late_refused(self):
@@ -460,7 +471,7 @@ class DashboardRow:
     @property
     def overdue(self):
         submitted = self.submission and self.submission.status == Submission.Status.SUBMITTED
-        return not submitted and self.assignment.is_late(self.now)
+        return not submitted and self.assignment.is_late(self.now, self.assignment.student_due_at)
 
     @property
     def released(self):
@@ -473,6 +484,7 @@ def dashboard(request):
     assignments = list(
         Assignment.objects.for_student(request.user)
         .select_related("classroom")
+        .with_accommodations(request.user)
         .annotate(total_points=Sum("questions__points"))
         .order_by(F("due_at").asc(nulls_last=True), "opens_at", "title")
     )
@@ -499,6 +511,8 @@ def dashboard(request):
             ),
         )
     }
+    for submission in submissions.values():
+        services.hand_in_if_time_up(submission, now=now)  # no query unless the time is up
     rows = [DashboardRow(a, submissions.get(a.pk), now) for a in assignments]
     return render(request, "exercises/dashboard.html", {"rows": rows})
 
@@ -546,12 +560,44 @@ def join_class(request):
 @login_required
 def assignment(request, pk):
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
-    submission, _ = services.open_submission(assignment, request.user)
+    # Timed work waits for the student to press Start: opening the page starts no clock.
+    start = not assignment.time_limit
+    submission, _ = services.open_submission(assignment, request.user, start=start)
+    if submission is None:
+        return _start_page(request, assignment)
+    services.hand_in_if_time_up(submission)
     if submission.is_released and not submission.release_seen:
         Submission.objects.filter(pk=submission.pk).update(release_seen=True)
     kept = _save_kept_answers(request, assignment, submission)
     page = AssignmentPage(assignment, submission, kept=kept)
     return render(request, "exercises/assignment.html", _page_context(page, request))
+
+
+def _start_page(request, assignment):
+    late_refused = assignment.refuses_late_work_now
+    minutes = assignment.time_limit * (100 + (assignment.student_extra_time or 0)) / 100
+    context = {
+        "assignment": assignment,
+        "minutes": round(minutes),
+        "extra_time": assignment.student_extra_time or 0,
+        "late_refused": late_refused,
+        # Late work refused: the clock stops at the due date if that comes first.
+        "stops_at": None if assignment.accepts_late else assignment.student_due_at,
+    }
+    return render(request, "exercises/start_timed.html", context)
+
+
+@require_POST
+@login_required
+def start(request, pk):
+    """Start timed work: the clock starts now, once (a second Start changes nothing)."""
+    assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
+    started = services.open_submission(assignment, request.user, start=False)[0] is not None
+    if not started and assignment.refuses_late_work_now:
+        messages.error(request, services.LateWorkRefused.message)
+        return redirect(assignment)
+    services.open_submission(assignment, request.user)
+    return redirect(assignment)
 
 
 @login_required
@@ -578,10 +624,13 @@ def save_answer(request, pk, question_pk):
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
     question = get_object_or_404(assignment.questions.all(), pk=question_pk)
     sources = [qs.source for qs in question.question_sources.select_related("source__author")]
-    submission, _ = services.open_submission(assignment, request.user)
+    start = not assignment.time_limit  # saving never starts the clock of timed work
+    submission, _ = services.open_submission(assignment, request.user, start=start)
     form = answer_form(question, sources, request.POST)
     if not form.is_valid():
         return _save_refused(request, wants_json, form, form.error_message, status=400)
+    if submission is None:
+        return _save_refused(request, wants_json, form, NOT_STARTED, status=409, closed=True)
     try:
         answer = services.save_answer(
             submission, question, form.response, form.cleaned_data["revision"]
@@ -674,7 +723,10 @@ def _save_refused(request, wants_json, form, message, *, status, current=None, c
 def submit(request, pk):
     """GET: what is unanswered or incomplete, then the final Submit. POST: hand it in."""
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
-    submission, _ = services.open_submission(assignment, request.user)
+    start = not assignment.time_limit
+    submission, _ = services.open_submission(assignment, request.user, start=start)
+    if submission is None:
+        return redirect(assignment)  # timed work not started: its page offers Start
     if request.method == "POST":
         try:
             services.submit(submission)
@@ -686,7 +738,17 @@ def submit(request, pk):
             return redirect("exercises:submit", pk=assignment.pk)
         when = timezone.localtime(submission.submitted_at)
         note = " It was after the due date, so it is marked late." if submission.late else ""
+        if submission.timed_out:
+            messages.info(
+                request,
+                f"Time was up at {when:%H:%M}: your work was handed in with the answers "
+                f"saved by then.{note}",
+            )
+            return redirect(assignment)
         messages.success(request, f"Submitted at {when:%H:%M}.{note} Your answers are now final.")
+        return redirect(assignment)
+    if services.hand_in_if_time_up(submission):
+        messages.info(request, "Time is up: your work was handed in with what was saved.")
         return redirect(assignment)
     if not submission.is_editable:
         messages.info(request, services.AlreadySubmitted.message)

@@ -1,8 +1,9 @@
-"""Teachers unlock their students' logins: that needs change permission on enrolments.
+"""Teachers unlock their students' logins and set their accommodations: both need change
+permission on enrolments.
 
-Lifting a lock-out changes what a student can do, so seeing the enrolment is not enough. The
-enrolment's own change page stays closed (exercises/admin.py): the permission only gates the
-unlock action.
+Lifting a lock-out changes what a student can do, so seeing the enrolment is not enough. On
+the enrolment's own page a teacher changes only the accommodations (extra time, an extended
+due date, a note), never the class or the student (exercises/admin.py).
 """
 
 from django.contrib.auth.management import create_permissions

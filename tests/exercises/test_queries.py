@@ -112,3 +112,60 @@ def test_submitting_queries_do_not_grow(client, db, django_assert_max_num_querie
     with django_assert_max_num_queries(SUBMIT_QUERIES):
         client.post(reverse("exercises:submit", args=[assignment.pk]))
     assert Answer.objects.count() == size
+
+
+# Timed work: the clock and the accommodations are read in the queries already made.
+AUTOSAVE_QUERIES = 11  # as many as before timed work existed (measured on main)
+
+
+def timed_assignment_with(size, *, started=True):
+    """`released_assignment_with(size)` reopened as timed work with a running clock, for a
+    student with extra time and an extended due date."""
+    student, assignment = released_assignment_with(size)
+    assignment.time_limit = 60
+    assignment.due_at = timezone.now() + timezone.timedelta(days=1)
+    assignment.save()
+    Enrollment = assignment.classroom.enrollments.model
+    Enrollment.objects.filter(student=student).update(
+        extra_time_percent=25,
+        extended_due_at=timezone.now() + timezone.timedelta(days=2),
+        accommodation_note="Extra time",
+    )
+    submission = student.submissions.get()
+    submission.status = submission.Status.IN_PROGRESS
+    submission.released_at = None
+    submission.deadline = timezone.now() + timezone.timedelta(minutes=75)
+    submission.save()
+    return student, assignment
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_timed_assignment_page_queries_do_not_grow(client, db, django_assert_max_num_queries, size):
+    student, assignment = timed_assignment_with(size)
+    client.force_login(student)
+    with django_assert_max_num_queries(ASSIGNMENT_PAGE_QUERIES):
+        response = client.get(assignment.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('class="answer-form"') == size
+    assert 'class="timed-clock' in html
+
+
+@pytest.mark.parametrize("timed", [False, True])
+@pytest.mark.parametrize("size", [3, 30])
+def test_autosave_queries_do_not_grow(client, db, django_assert_max_num_queries, size, timed):
+    if timed:
+        student, assignment = timed_assignment_with(size)
+    else:
+        student, assignment = released_assignment_with(size)
+        services.reopen(student.submissions.get())
+    question = assignment.questions.filter(kind=Question.Kind.RATING).first()
+    revision = Answer.objects.get(question=question).revision
+    client.force_login(student)
+    with django_assert_max_num_queries(AUTOSAVE_QUERIES):
+        response = client.post(
+            reverse("exercises:save_answer", args=[assignment.pk, question.pk]),
+            {"revision": revision, "rating": "3", "justification": "Saved within the time."},
+            HTTP_ACCEPT="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["ok"] is True

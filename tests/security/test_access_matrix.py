@@ -154,7 +154,7 @@ admin:exercises_enrollment_history                            GET    login     l
 admin:exercises_enrollment_delete                             GET    login     login   login         ok      absent        ok
 admin:exercises_enrollment_delete                             POST   login     login   login         done    absent        done
 admin:exercises_enrollment_change                             GET    login     login   login         ok      absent        ok
-admin:exercises_enrollment_change                             POST   login     login   login         403     403           403
+admin:exercises_enrollment_change                             POST   login     login   login         done    absent        done
 admin/exercises/enrollment/<path:object_id>/                  GET    login     login   login         ok      absent        ok
 admin:exercises_rubric_changelist                             GET    login     login   login         ok      ok            ok
 admin:exercises_rubric_changelist[delete_selected]            POST   login     login   login         ok      ok            done
@@ -261,6 +261,7 @@ exercises:dashboard                                           GET    login     o
 exercises:join_class                                          GET    login     ok      ok            ok      ok            ok
 exercises:join_class                                          POST   login     ok      done          done    done          done
 exercises:assignment                                          GET    login     ok      404           404     404           404
+exercises:start                                               POST   login     ok      404           404     404           404
 exercises:assignment_preview                                  GET    login     404     404           ok      404           ok
 exercises:save_answer                                         POST   login     done    404           404     404           404
 exercises:submit                                              GET    login     ok      404           404     404           404
@@ -274,7 +275,7 @@ exercises:analytics_projector                                 GET    login     4
 # Requests -------------------------------------------------------------------------------
 
 ADMIN_FORM_VIEWS = ("_add", "_change", "_delete")
-POST_ONLY = {"logout", "admin:logout", "exercises:save_answer"}
+POST_ONLY = {"logout", "admin:logout", "exercises:save_answer", "exercises:start"}
 POSTED = {
     "exercises:join_class",
     "exercises:submit",
@@ -308,6 +309,9 @@ def _post_data(key, world):
         }
     if key == "admin:exercises_enrollment_process_import":
         return _confirmed_student_import(world)
+    if key == "admin:exercises_enrollment_change":
+        # A teacher sets a student's accommodations (the only fields they may change here).
+        return {"extra_time_percent": 25, "accommodation_note": "Extra time in exams."}
     if key.endswith("_delete"):
         return {"post": "yes"}
     return {}
