@@ -1,0 +1,62 @@
+"""The kind protocol: what every kind of source-criticism question knows about itself.
+
+A kind knows three things about its question: which sources it needs, what a teacher may put
+in its settings and key, and what a student's response must look like. Objective kinds
+(highlight, matrix, choice) also score themselves; the others are graded by the teacher.
+
+Every `clean_*` method takes untrusted data (a form post, an admin form, a JSON field) and
+returns a normalised copy or raises ValidationError with a message a student or teacher can
+act on. None of them touch the database: callers pass the question's sources in.
+"""
+
+from django.core.exceptions import ValidationError
+
+from .text import as_mapping, clean_text
+
+
+class QuestionKind:
+    """Rules of one kind of question. Subclasses override what differs."""
+
+    name = ""
+    objective = False
+    min_sources = 0
+    max_sources = None
+    text_fields = {}  # response field -> label
+    template_name = ""
+
+    def check_sources(self, sources):
+        count = len(sources)
+        if count < self.min_sources:
+            raise ValidationError(
+                f"This kind of question needs at least {self.min_sources} "
+                f"source{'s' if self.min_sources > 1 else ''}; it has {count}."
+            )
+        if self.max_sources is not None and count > self.max_sources:
+            raise ValidationError(
+                f"This kind of question is about {self.max_sources} source; it has {count}."
+            )
+
+    def clean_settings(self, settings):
+        return dict(as_mapping(settings, "The settings"))
+
+    def clean_key(self, key, settings, sources):
+        return dict(as_mapping(key, "The answer key"))
+
+    def clean_response(self, data, settings, sources):
+        data = as_mapping(data)
+        return {
+            field: clean_text(data.get(field), label) for field, label in self.text_fields.items()
+        }
+
+    def score(self, response, settings, key, points, sources):
+        """Points earned, or None where a teacher grades the answer."""
+        return None
+
+    def is_answered(self, response):
+        return any(str(value).strip() for value in (response or {}).values() if value)
+
+    def incomplete_reason(self, response, settings, sources=None):
+        """Why a saved response is not yet a full answer (listed before submitting)."""
+        if not self.is_answered(response):
+            return "not answered"
+        return None

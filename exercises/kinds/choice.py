@@ -1,0 +1,90 @@
+"""The choice kind: its rules and scoring."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from .base import QuestionKind
+from .text import as_mapping, clean_text, to_points
+
+MAX_OPTIONS = 20
+
+
+class Choice(QuestionKind):
+    """Single or multiple choice, scored automatically.
+
+    Multiple answers earn partial credit: each correct option chosen earns an equal share of
+    the points, each wrong option chosen takes one share away, and the score never goes
+    below zero. So choosing every option never earns full marks.
+    """
+
+    name = "choice"
+    objective = True
+    PARTIAL_CREDIT_RULE = (
+        "Each correct option chosen earns an equal share of the points; each wrong option "
+        "chosen takes one share away; the score never goes below zero."
+    )
+
+    def clean_settings(self, settings):
+        settings = as_mapping(settings, "The settings")
+        options = settings.get("options")
+        if not isinstance(options, list) or not 2 <= len(options) <= MAX_OPTIONS:
+            raise ValidationError(f"A choice question needs 2 to {MAX_OPTIONS} options.")
+        cleaned, seen = [], set()
+        for position, option in enumerate(options, start=1):
+            option = as_mapping(option, "An option")
+            option_id = str(option.get("id") or position)
+            if option_id in seen:
+                raise ValidationError(f"Two options share the id {option_id!r}.")
+            seen.add(option_id)
+            text = clean_text(option.get("text"), f"Option {position}", required=True)
+            cleaned.append({"id": option_id, "text": text})
+        return {"options": cleaned, "multiple": bool(settings.get("multiple", False))}
+
+    def _option_ids(self, settings):
+        return [option["id"] for option in settings.get("options", [])]
+
+    def clean_key(self, key, settings, sources):
+        key = as_mapping(key, "The answer key")
+        correct = key.get("correct")
+        if isinstance(correct, str):
+            correct = [correct]
+        if not isinstance(correct, list) or not correct:
+            raise ValidationError("Mark at least one option as correct.")
+        ids = self._option_ids(settings)
+        correct = [str(c) for c in correct]
+        if any(c not in ids for c in correct):
+            raise ValidationError("A correct answer must be one of the options.")
+        if not settings.get("multiple") and len(correct) != 1:
+            raise ValidationError("A single-choice question has exactly one correct option.")
+        return {"correct": sorted(set(correct), key=ids.index)}
+
+    def clean_response(self, data, settings, sources):
+        data = as_mapping(data)
+        selected = data.get("selected") or []
+        if isinstance(selected, str):
+            selected = [selected]
+        if not isinstance(selected, list):
+            raise ValidationError("Choose from the options given.")
+        ids = self._option_ids(settings)
+        selected = [str(s) for s in selected]
+        if any(s not in ids for s in selected):
+            raise ValidationError("Choose from the options given.")
+        if not settings.get("multiple") and len(selected) > 1:
+            raise ValidationError("Choose one option only.")
+        return {"selected": sorted(set(selected), key=ids.index)}
+
+    def score(self, response, settings, key, points, sources):
+        correct = set((key or {}).get("correct") or [])
+        if not correct:
+            return None
+        selected = set((response or {}).get("selected") or [])
+        points = Decimal(str(points))
+        if not settings.get("multiple"):
+            return to_points(points if selected == correct else 0)
+        share = points / len(correct)
+        earned = share * len(selected & correct) - share * len(selected - correct)
+        return to_points(max(Decimal(0), earned))
+
+    def is_answered(self, response):
+        return bool((response or {}).get("selected"))

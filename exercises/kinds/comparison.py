@@ -1,0 +1,53 @@
+"""The comparison kind: its rules and scoring."""
+
+from django.core.exceptions import ValidationError
+
+from .base import QuestionKind
+from .text import as_mapping, clean_min_length, clean_text, min_length_reason, source_ids
+
+
+class Comparison(QuestionKind):
+    """Two or more sources and an enquiry: pick the more reliable one and justify."""
+
+    name = "comparison"
+    min_sources = 2
+
+    def clean_settings(self, settings):
+        settings = as_mapping(settings, "The settings")
+        return {
+            "enquiry": clean_text(settings.get("enquiry"), "The enquiry"),
+            "min_justification": clean_min_length(settings, "min_justification"),
+        }
+
+    def clean_key(self, key, settings, sources):
+        key = as_mapping(key, "The answer key")
+        choice = key.get("choice")
+        if choice in (None, ""):
+            return {}
+        if str(choice) not in source_ids(sources):
+            raise ValidationError("The expected choice must be one of the question's sources.")
+        return {"choice": str(choice)}
+
+    def clean_response(self, data, settings, sources):
+        data = as_mapping(data)
+        choice = data.get("choice")
+        if choice in (None, ""):
+            choice = None
+        elif str(choice) not in source_ids(sources):
+            raise ValidationError("Choose one of the sources named in the question.")
+        return {
+            "choice": None if choice is None else str(choice),
+            "justification": clean_text(data.get("justification"), "Your justification"),
+        }
+
+    def is_answered(self, response):
+        return bool(response) and (
+            response.get("choice") is not None or bool(response.get("justification", "").strip())
+        )
+
+    def incomplete_reason(self, response, settings, sources=None):
+        if not self.is_answered(response):
+            return "not answered"
+        if response.get("choice") is None:
+            return "no source chosen"
+        return min_length_reason(response.get("justification"), settings, "the justification")

@@ -1,0 +1,79 @@
+"""The matrix kind: its rules and scoring."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from .base import QuestionKind
+from .text import as_mapping, clean_text, source_ids, source_label, to_points
+
+VERDICTS = {
+    "supports": "Supports the claim",
+    "challenges": "Challenges the claim",
+    "silent": "Says nothing about it",
+}
+
+
+class Matrix(QuestionKind):
+    """A claim and several sources: does each support it, challenge it, or say nothing?
+
+    Scored one equal part per source.
+    """
+
+    name = "matrix"
+    objective = True
+    min_sources = 2
+
+    def clean_settings(self, settings):
+        settings = as_mapping(settings, "The settings")
+        return {"claim": clean_text(settings.get("claim"), "The claim", required=True)}
+
+    def _clean_verdicts(self, verdicts, sources, *, complete):
+        verdicts = as_mapping(verdicts, "The verdicts")
+        ids = source_ids(sources)
+        labels = {str(s.pk): source_label(s) for s in sources}
+        cleaned = {}
+        for source_id, verdict in verdicts.items():
+            source_id = str(source_id)
+            if source_id not in ids:
+                raise ValidationError("A verdict names a source that is not in this question.")
+            if verdict in (None, ""):
+                continue
+            if not isinstance(verdict, str) or verdict not in VERDICTS:
+                raise ValidationError(
+                    f"For {labels[source_id]}, choose supports, challenges or says nothing."
+                )
+            cleaned[source_id] = verdict
+        if complete:
+            missing = [labels[i] for i in ids if i not in cleaned]
+            if missing:
+                raise ValidationError("The key needs a verdict for " + ", ".join(missing) + ".")
+        return cleaned
+
+    def clean_key(self, key, settings, sources):
+        key = as_mapping(key, "The answer key")
+        return {"verdicts": self._clean_verdicts(key.get("verdicts"), sources, complete=True)}
+
+    def clean_response(self, data, settings, sources):
+        data = as_mapping(data)
+        return {"verdicts": self._clean_verdicts(data.get("verdicts"), sources, complete=False)}
+
+    def score(self, response, settings, key, points, sources):
+        wanted = (key or {}).get("verdicts") or {}
+        if not wanted:
+            return None
+        given = (response or {}).get("verdicts") or {}
+        right = sum(1 for source_id, verdict in wanted.items() if given.get(source_id) == verdict)
+        return to_points(Decimal(str(points)) * right / len(wanted))
+
+    def is_answered(self, response):
+        return bool((response or {}).get("verdicts"))
+
+    def incomplete_reason(self, response, settings, sources=None):
+        if not self.is_answered(response):
+            return "not answered"
+        given = response.get("verdicts") or {}
+        missing = [source_label(s) for s in sources or () if str(s.pk) not in given]
+        if missing:
+            return "no verdict for " + ", ".join(missing)
+        return None

@@ -1,0 +1,68 @@
+"""The rating kind: its rules and scoring."""
+
+from django.core.exceptions import ValidationError
+
+from .base import QuestionKind
+from .text import as_mapping, clean_int, clean_min_length, clean_text, min_length_reason
+
+DEFAULT_RATING_LABELS = [
+    "Not reliable",
+    "Of little reliability",
+    "Partly reliable",
+    "Mostly reliable",
+    "Very reliable",
+]
+
+
+class Rating(QuestionKind):
+    """Rate how reliable one source is as evidence for a stated enquiry (1–5), and justify."""
+
+    name = "rating"
+    min_sources = max_sources = 1
+
+    def clean_settings(self, settings):
+        settings = as_mapping(settings, "The settings")
+        labels = settings.get("labels") or DEFAULT_RATING_LABELS
+        if not isinstance(labels, list) or len(labels) != 5:
+            raise ValidationError("The scale needs exactly five labels, from 1 to 5.")
+        labels = [clean_text(label, "A scale label", required=True)[:60] for label in labels]
+        return {
+            "enquiry": clean_text(settings.get("enquiry"), "The enquiry"),
+            "min_justification": clean_min_length(settings, "min_justification"),
+            "labels": labels,
+        }
+
+    def clean_key(self, key, settings, sources):
+        key = as_mapping(key, "The answer key")
+        if key.get("rating") in (None, ""):
+            return {}
+        rating = clean_int(key["rating"], "The expected rating")
+        if not 1 <= rating <= 5:
+            raise ValidationError("The expected rating must be from 1 to 5.")
+        return {"rating": rating}
+
+    def clean_response(self, data, settings, sources):
+        data = as_mapping(data)
+        rating = data.get("rating")
+        if rating in (None, ""):
+            rating = None
+        else:
+            rating = clean_int(rating, "The rating")
+            if not 1 <= rating <= 5:
+                raise ValidationError("Choose a rating from 1 to 5.")
+        return {
+            "rating": rating,
+            "justification": clean_text(data.get("justification"), "Your justification"),
+        }
+
+    def is_answered(self, response):
+        return bool(response) and (
+            response.get("rating") is not None or bool(response.get("justification", "").strip())
+        )
+
+    def incomplete_reason(self, response, settings, sources=None):
+        if not self.is_answered(response):
+            return "not answered"
+        if response.get("rating") is None:
+            return "no rating chosen"
+        return min_length_reason(response.get("justification"), settings, "the justification")

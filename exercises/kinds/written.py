@@ -1,0 +1,25 @@
+"""The written kind: its rules and scoring."""
+
+from django.core.exceptions import ValidationError
+
+from .base import QuestionKind
+from .text import as_mapping, clean_min_length, min_length_reason
+
+
+class Written(QuestionKind):
+    """A short or extended written answer, graded by the teacher."""
+
+    name = "written"
+    text_fields = {"text": "Your answer"}
+
+    def clean_settings(self, settings):
+        settings = as_mapping(settings, "The settings")
+        length = settings.get("length") or "extended"
+        if length not in ("short", "extended"):
+            raise ValidationError("The length must be short or extended.")
+        return {"length": length, "min_length": clean_min_length(settings, "min_length")}
+
+    def incomplete_reason(self, response, settings, sources=None):
+        if not self.is_answered(response):
+            return "not answered"
+        return min_length_reason((response or {}).get("text"), settings, "the answer")
