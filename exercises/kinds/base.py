@@ -23,6 +23,7 @@ class QuestionKind:
     max_sources = None
     text_fields = {}  # response field -> label
     template_name = ""
+    answer_form = None  # the student's form (an answer_form.AnswerForm), set by the module
 
     def check_sources(self, sources):
         count = len(sources)

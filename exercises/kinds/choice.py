@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 
+from .answer_form import AnswerForm, choice_field
 from .base import QuestionKind
 from .text import as_mapping, clean_text, to_points
 
@@ -88,3 +90,34 @@ class Choice(QuestionKind):
 
     def is_answered(self, response):
         return bool((response or {}).get("selected"))
+
+
+class ChoiceAnswerForm(AnswerForm):
+    def add_answer_fields(self):
+        settings = self.question.settings
+        choices = [(option["id"], option["text"]) for option in settings.get("options", [])]
+        if settings.get("multiple"):
+            self.fields["selected"] = forms.MultipleChoiceField(
+                label="Choose all that apply",
+                choices=choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                error_messages={"invalid_choice": "Choose from the options given."},
+            )
+        else:
+            self.fields["selected"] = choice_field(
+                "Choose one", choices, message="Choose from the options given."
+            )
+
+    def initial_from(self, response):
+        selected = response.get("selected") or []
+        if self.question.settings.get("multiple"):
+            return {"selected": selected}
+        return {"selected": selected[0] if selected else ""}
+
+    def raw_response(self, data):
+        selected = data.get("selected") or []
+        return {"selected": selected if isinstance(selected, list) else [selected]}
+
+
+Choice.answer_form = ChoiceAnswerForm

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from .answer_form import AnswerForm, choice_field, source_choice_label, text_field
 from .base import QuestionKind
 from .text import as_mapping, clean_min_length, clean_text, min_length_reason, source_ids
 
@@ -51,3 +52,30 @@ class Comparison(QuestionKind):
         if response.get("choice") is None:
             return "no source chosen"
         return min_length_reason(response.get("justification"), settings, "the justification")
+
+
+class ComparisonAnswerForm(AnswerForm):
+    def add_answer_fields(self):
+        self.fields["choice"] = choice_field(
+            "The more reliable source",
+            [(str(source.pk), source_choice_label(source)) for source in self.sources],
+            message="Choose one of the sources named in the question.",
+        )
+        minimum = self.question.settings.get("min_justification") or 0
+        self.fields["justification"] = text_field(
+            "Your justification",
+            rows=6,
+            help_text=f"At least {minimum} characters." if minimum else "",
+        )
+
+    def initial_from(self, response):
+        return {
+            "choice": response.get("choice") or "",
+            "justification": response.get("justification", ""),
+        }
+
+    def raw_response(self, data):
+        return {"choice": data.get("choice") or None, "justification": data.get("justification")}
+
+
+Comparison.answer_form = ComparisonAnswerForm

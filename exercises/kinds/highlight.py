@@ -1,11 +1,17 @@
 """The highlight kind: its rules and scoring."""
 
+import json
+import re
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 
+from purgeclass import client_json
+
+from .answer_form import RANGES_MAX_CHARS, AnswerForm
 from .base import QuestionKind
-from .ranges import clean_ranges, overlap_f1
+from .ranges import clean_ranges, overlap_f1, toggle_range, unmark_range
 from .text import as_mapping, clean_text, to_points
 
 
@@ -45,3 +51,49 @@ class Highlight(QuestionKind):
 
     def is_answered(self, response):
         return bool((response or {}).get("ranges"))
+
+
+class HighlightAnswerForm(AnswerForm):
+    """The marked passages travel as JSON. Without JavaScript, a sentence's button posts
+    `toggle` and a passage's Remove button posts `remove`, both as "start-end"."""
+
+    def add_answer_fields(self):
+        self.fields["ranges"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.fields["toggle"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.fields["remove"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def initial_from(self, response):
+        ranges = [{"start": r["start"], "end": r["end"]} for r in response.get("ranges", [])]
+        return {"ranges": json.dumps(ranges)}
+
+    @staticmethod
+    def _span(value):
+        match = re.fullmatch(r"(\d{1,7})-(\d{1,7})", value or "")
+        if not match:
+            raise ValidationError("That passage could not be read. Reload the page and try again.")
+        return int(match[1]), int(match[2])
+
+    def raw_response(self, data):
+        try:
+            ranges = client_json.loads(
+                data.get("ranges") or "[]", max_chars=RANGES_MAX_CHARS, max_depth=4
+            )
+        except client_json.ClientJSONError:
+            raise ValidationError(
+                "The marked passages could not be read. Reload the page and mark them again."
+            ) from None
+        if not isinstance(ranges, list) or not all(isinstance(r, dict) for r in ranges):
+            raise ValidationError("The marked passages are not in the expected form.")
+        # Bad numbers are left for the kind's rules, which say what is wrong with them.
+        if data.get("toggle"):
+            ranges = toggle_range(self._valid(ranges), *self._span(data["toggle"]))
+        if data.get("remove"):
+            ranges = unmark_range(self._valid(ranges), *self._span(data["remove"]))
+        return {"ranges": ranges}
+
+    def _valid(self, ranges):
+        text = self.sources[0].text if self.sources else ""
+        return clean_ranges(ranges, text)
+
+
+Highlight.answer_form = HighlightAnswerForm

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from .answer_form import AnswerForm, choice_field, source_choice_label
 from .base import QuestionKind
 from .text import as_mapping, clean_text, source_ids, source_label, to_points
 
@@ -77,3 +78,32 @@ class Matrix(QuestionKind):
         if missing:
             return "no verdict for " + ", ".join(missing)
         return None
+
+
+class MatrixAnswerForm(AnswerForm):
+    def add_answer_fields(self):
+        for source in self.sources:
+            label = source_choice_label(source)
+            self.fields[f"verdict-{source.pk}"] = choice_field(
+                label,
+                list(VERDICTS.items()),
+                message=f"For {label}, choose supports, challenges or says nothing.",
+            )
+
+    def initial_from(self, response):
+        verdicts = response.get("verdicts") or {}
+        return {f"verdict-{source_id}": verdict for source_id, verdict in verdicts.items()}
+
+    def raw_response(self, data):
+        return {
+            "verdicts": {
+                str(source.pk): data.get(f"verdict-{source.pk}") for source in self.sources
+            }
+        }
+
+    def rows(self):
+        """(source, bound radio field) per source, for the matrix's table."""
+        return [(source, self[f"verdict-{source.pk}"]) for source in self.sources]
+
+
+Matrix.answer_form = MatrixAnswerForm

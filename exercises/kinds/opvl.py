@@ -1,5 +1,6 @@
 """The opvl kind: its rules and scoring."""
 
+from .answer_form import AnswerForm, text_field
 from .base import QuestionKind
 from .text import as_mapping, clean_text
 
@@ -31,3 +32,22 @@ class OPVL(QuestionKind):
         if missing:
             return "no " + ", ".join(missing)
         return None
+
+
+class OPVLAnswerForm(AnswerForm):
+    HELP = {
+        "origin": "Who made it, when, what kind of document.",
+        "purpose": "Why it was made, and for whom.",
+        "value": "What it can tell a historian about the enquiry, given its origin and purpose.",
+        "limitation": "What it cannot tell, or where it may mislead, and why.",
+    }
+
+    def add_answer_fields(self):
+        for name, label in OPVL.text_fields.items():
+            self.fields[name] = text_field(label, rows=3, help_text=self.HELP[name])
+
+    def raw_response(self, data):
+        return {name: data.get(name) for name in OPVL.text_fields}
+
+
+OPVL.answer_form = OPVLAnswerForm

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from .answer_form import AnswerForm, choice_field, text_field
 from .base import QuestionKind
 from .text import as_mapping, clean_int, clean_min_length, clean_text, min_length_reason
 
@@ -66,3 +67,34 @@ class Rating(QuestionKind):
         if response.get("rating") is None:
             return "no rating chosen"
         return min_length_reason(response.get("justification"), settings, "the justification")
+
+
+class RatingAnswerForm(AnswerForm):
+    def add_answer_fields(self):
+        settings = self.question.settings
+        labels = settings.get("labels") or DEFAULT_RATING_LABELS
+        self.fields["rating"] = choice_field(
+            "Your rating",
+            [(str(number), label) for number, label in enumerate(labels, start=1)],
+            message="Choose a rating from 1 to 5.",
+            input_class="btn-check",
+        )
+        minimum = settings.get("min_justification") or 0
+        self.fields["justification"] = text_field(
+            "Your justification",
+            rows=5,
+            help_text=f"At least {minimum} characters." if minimum else "",
+        )
+
+    def initial_from(self, response):
+        rating = response.get("rating")
+        return {
+            "rating": "" if rating is None else str(rating),
+            "justification": response.get("justification", ""),
+        }
+
+    def raw_response(self, data):
+        return {"rating": data.get("rating") or None, "justification": data.get("justification")}
+
+
+Rating.answer_form = RatingAnswerForm

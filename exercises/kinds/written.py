@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from .answer_form import AnswerForm, text_field
 from .base import QuestionKind
 from .text import as_mapping, clean_min_length, min_length_reason
 
@@ -23,3 +24,21 @@ class Written(QuestionKind):
         if not self.is_answered(response):
             return "not answered"
         return min_length_reason((response or {}).get("text"), settings, "the answer")
+
+
+class WrittenAnswerForm(AnswerForm):
+    def add_answer_fields(self):
+        settings = self.question.settings
+        minimum = settings.get("min_length") or 0
+        self.fields["text"] = text_field(
+            "Your answer",
+            rows=10,
+            short=settings.get("length") == "short",
+            help_text=f"At least {minimum} characters." if minimum else "",
+        )
+
+    def raw_response(self, data):
+        return {"text": data.get("text")}
+
+
+Written.answer_form = WrittenAnswerForm
