@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST
 
 from purgeclass.throttle import Throttle, address
 
-from . import kept_answers, kinds, services
-from .forms import JoinClassForm, answer_form, source_label
+from . import kept_answers, services
+from .forms import JoinClassForm, answer_form
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
 
 SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
@@ -122,91 +122,16 @@ class QuestionOnPage:
     def lost(self):
         return self.response.get("lost") or []
 
-    # Kind-specific views of the answer --------------------------------------------------
-
     @property
-    def highlight_source(self):
-        return self.sources[0] if self.sources else None
-
-    @property
-    def ranges(self):
-        source = self.highlight_source
-        length = len(source.text) if source else 0
-        return [
-            r
-            for r in self.response.get("ranges") or []
-            if 0 <= r.get("start", -1) < r.get("end", -1) <= length
-        ]
-
-    @property
-    def rating_labels(self):
-        return self.settings.get("labels") or kinds.DEFAULT_RATING_LABELS
-
-    def _rating_text(self, rating):
-        if rating is None:
-            return ""
-        return f"{rating} – {self.rating_labels[rating - 1]}"
-
-    @property
-    def rating_text(self):
-        return self._rating_text(self.response.get("rating"))
-
-    @property
-    def chosen_source(self):
-        return self._source_named(self.response.get("choice"))
-
-    def _source_named(self, source_id):
-        for source in self.sources:
-            if str(source.pk) == str(source_id):
-                return source_label(source)
-        return ""
-
-    @property
-    def opvl_fields(self):
-        return [
-            (label, self.response.get(name, "")) for name, label in kinds.OPVL.text_fields.items()
-        ]
-
-    @property
-    def matrix_rows(self):
-        given = self.response.get("verdicts") or {}
-        expected = self.key.get("verdicts") or {}
-        return [
-            {
-                "source": source_label(source),
-                "given": kinds.VERDICTS.get(given.get(str(source.pk)), "No verdict"),
-                "expected": kinds.VERDICTS.get(expected.get(str(source.pk)), ""),
-                "right": given.get(str(source.pk)) == expected.get(str(source.pk)),
-            }
-            for source in self.sources
-        ]
-
-    @property
-    def choice_options(self):
-        selected = self.response.get("selected") or []
-        correct = self.key.get("correct") or []
-        return [
-            {"text": o["text"], "chosen": o["id"] in selected, "correct": o["id"] in correct}
-            for o in self.settings.get("options", [])
-        ]
+    def kind_view(self):
+        """The kind's own view of the answer (`QuestionKind.answer_view`), for its templates."""
+        return self.question.rules.answer_view(self.response, self.settings, self.key, self.sources)
 
     # Released only ----------------------------------------------------------------------
 
     @property
     def key(self):
         return (self.question.key or {}) if self.show_key else {}
-
-    @property
-    def key_ranges(self):
-        return self.key.get("ranges") or []
-
-    @property
-    def expected_rating(self):
-        return self._rating_text(self.key.get("rating"))
-
-    @property
-    def expected_source(self):
-        return self._source_named(self.key.get("choice"))
 
     @property
     def model_answer(self):

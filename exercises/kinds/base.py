@@ -56,6 +56,14 @@ class QuestionKind:
     def is_answered(self, response):
         return any(str(value).strip() for value in (response or {}).values() if value)
 
+    def answer_view(self, response, settings, key, sources):
+        """What the kind's templates show of an answer, beyond the shared context.
+
+        `key` is empty until the work is released. Returns a dict, reached in the kind's
+        templates as `q.kind_view`.
+        """
+        return {}
+
     def incomplete_reason(self, response, settings, sources=None):
         """Why a saved response is not yet a full answer (listed before submitting)."""
         if not self.is_answered(response):

@@ -91,6 +91,17 @@ class Choice(QuestionKind):
     def is_answered(self, response):
         return bool((response or {}).get("selected"))
 
+    def answer_view(self, response, settings, key, sources):
+        """The answer as the student's page shows it: each option, chosen and correct."""
+        selected = response.get("selected") or []
+        correct = key.get("correct") or []
+        return {
+            "choice_options": [
+                {"text": o["text"], "chosen": o["id"] in selected, "correct": o["id"] in correct}
+                for o in settings.get("options", [])
+            ]
+        }
+
 
 class ChoiceAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -53,6 +53,20 @@ class Comparison(QuestionKind):
             return "no source chosen"
         return min_length_reason(response.get("justification"), settings, "the justification")
 
+    def answer_view(self, response, settings, key, sources):
+        """The answer as the student's page shows it: the source chosen (and expected)."""
+
+        def named(source_id):
+            for source in sources:
+                if str(source.pk) == str(source_id):
+                    return source_choice_label(source)
+            return ""
+
+        return {
+            "chosen_source": named(response.get("choice")),
+            "expected_source": named(key.get("choice")),
+        }
+
 
 class ComparisonAnswerForm(AnswerForm):
     def add_answer_fields(self):

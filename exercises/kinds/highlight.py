@@ -52,6 +52,21 @@ class Highlight(QuestionKind):
     def is_answered(self, response):
         return bool((response or {}).get("ranges"))
 
+    def answer_view(self, response, settings, key, sources):
+        """The answer as the student's page shows it: the source, the passages marked that
+        still lie inside its text, and (once released) the key's passages."""
+        source = sources[0] if sources else None
+        length = len(source.text) if source else 0
+        return {
+            "highlight_source": source,
+            "ranges": [
+                r
+                for r in response.get("ranges") or []
+                if 0 <= r.get("start", -1) < r.get("end", -1) <= length
+            ],
+            "key_ranges": key.get("ranges") or [],
+        }
+
 
 class HighlightAnswerForm(AnswerForm):
     """The marked passages travel as JSON. Without JavaScript, a sentence's button posts

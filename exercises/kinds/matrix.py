@@ -79,6 +79,23 @@ class Matrix(QuestionKind):
             return "no verdict for " + ", ".join(missing)
         return None
 
+    def answer_view(self, response, settings, key, sources):
+        """The answer as the student's page shows it: a row per source, verdict given and
+        (once released) expected."""
+        given = response.get("verdicts") or {}
+        expected = key.get("verdicts") or {}
+        return {
+            "matrix_rows": [
+                {
+                    "source": source_choice_label(source),
+                    "given": VERDICTS.get(given.get(str(source.pk)), "No verdict"),
+                    "expected": VERDICTS.get(expected.get(str(source.pk)), ""),
+                    "right": given.get(str(source.pk)) == expected.get(str(source.pk)),
+                }
+                for source in sources
+            ]
+        }
+
 
 class MatrixAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -33,6 +33,14 @@ class OPVL(QuestionKind):
             return "no " + ", ".join(missing)
         return None
 
+    def answer_view(self, response, settings, key, sources):
+        """The answer as the student's page shows it: (label, text) per part."""
+        return {
+            "opvl_fields": [
+                (label, response.get(name, "")) for name, label in self.text_fields.items()
+            ]
+        }
+
 
 class OPVLAnswerForm(AnswerForm):
     HELP = {

@@ -68,6 +68,19 @@ class Rating(QuestionKind):
             return "no rating chosen"
         return min_length_reason(response.get("justification"), settings, "the justification")
 
+    def answer_view(self, response, settings, key, sources):
+        """The answer as the student's page shows it: the rating given (and expected)."""
+        labels = settings.get("labels") or DEFAULT_RATING_LABELS
+
+        def rating_text(rating):
+            return "" if rating is None else f"{rating} – {labels[rating - 1]}"
+
+        return {
+            "rating_labels": labels,
+            "rating_text": rating_text(response.get("rating")),
+            "expected_rating": rating_text(key.get("rating")),
+        }
+
 
 class RatingAnswerForm(AnswerForm):
     def add_answer_fields(self):
