@@ -1232,7 +1232,7 @@ def answer_view(answer):
     view = {
         "kind": question.kind,
         "sources": sources,
-        "template": f"admin/exercises/submission/answer_{question.kind}.html",
+        "template": question.rules.template("grading"),
     }
     if question.kind == "rating":
         labels = settings.get("labels") or DEFAULT_RATING_LABELS

@@ -343,7 +343,7 @@ class QuestionReport:
 
     @property
     def template_name(self):
-        return f"exercises/analytics/kinds/{self.question.kind}.html"
+        return self.question.rules.template("analytics")
 
     @property
     def featurable(self):

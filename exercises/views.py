@@ -104,11 +104,11 @@ class QuestionOnPage:
 
     @property
     def input_template(self):
-        return f"exercises/questions/{self.kind}.html"
+        return self.question.rules.template("input")
 
     @property
     def answer_template(self):
-        return f"exercises/answers/{self.kind}.html"
+        return self.question.rules.template("answer")
 
     @property
     def is_answered(self):

@@ -7,6 +7,15 @@ in its settings and key, and what a student's response must look like. Objective
 Every `clean_*` method takes untrusted data (a form post, an admin form, a JSON field) and
 returns a normalised copy or raises ValidationError with a message a student or teacher can
 act on. None of them touch the database: callers pass the question's sources in.
+
+Templates of a kind live in templates/exercises/kinds/<name>/ (`QuestionKind.template`):
+
+- input.html: the student's input. Context: `q` (views.QuestionOnPage: question, sources,
+  response, settings, key once released, `kind_view`) and `form` (the kind's answer form).
+- answer.html: the read-only answer on the student's page and in print. Context: `q` as above.
+- grading.html: the answer on the teacher's grading page. Context: `view` (admin.answer_view:
+  kind, sources, and the kind's own entries) and `answer`.
+- analytics.html: the question's analytics panel. Context: `q` (analytics.QuestionReport).
 """
 
 from django.core.exceptions import ValidationError
@@ -22,8 +31,17 @@ class QuestionKind:
     min_sources = 0
     max_sources = None
     text_fields = {}  # response field -> label
-    template_name = ""
     answer_form = None  # the student's form (an answer_form.AnswerForm), set by the module
+
+    # The templates every kind has, in templates/exercises/kinds/<name>/ (see the module
+    # docstring for the context each receives).
+    TEMPLATE_PARTS = ("input", "answer", "grading", "analytics")
+
+    def template(self, part):
+        """The path of one of the kind's templates: input, answer, grading or analytics."""
+        if part not in self.TEMPLATE_PARTS:
+            raise ValueError(f"A kind has no {part!r} template.")
+        return f"exercises/kinds/{self.name}/{part}.html"
 
     def check_sources(self, sources):
         count = len(sources)
