@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.core.management import call_command
 from django.db.models.signals import post_migrate, post_save, pre_save
 
@@ -16,7 +17,11 @@ class ExercisesConfig(AppConfig):
     def ready(self):
         from sources.models import Source
 
+        from .kinds.checks import check_kinds
         from .services import reanchor_after_correction, remember_source_text
+
+        # A registered question kind lacking a part stops start-up (kinds/checks.py).
+        checks.register(check_kinds)
 
         # Highlight answers are character ranges of a source's text: when staff correct
         # the text, the ranges are moved to the same words (or flagged as lost).

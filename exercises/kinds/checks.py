@@ -1,0 +1,57 @@
+"""A system check: every registered kind has all its parts, or the project does not start.
+
+A half-added kind used to save and score on the student side, then fail on the grading page
+and in analytics while the admin silently dropped its settings. `manage.py check` (and so
+runserver, migrate and the deploy) now names what is missing instead.
+"""
+
+from django.core.checks import Error
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from .answer_form import AnswerForm
+from .base import QuestionKind
+
+RULES = ("clean_settings", "clean_key", "clean_response", "score", "incomplete_reason")
+
+
+def _error(kind_name, message, code):
+    return Error(
+        f"Question kind {kind_name!r}: {message}",
+        hint='See docs/architecture.md, "How to add a question kind".',
+        obj=kind_name,
+        id=f"exercises.{code}",
+    )
+
+
+def check_kinds(app_configs=None, **kwargs):
+    """Each kind in the registry: its rules, model choice, answer form, authoring, templates."""
+    from exercises import admin_forms
+    from exercises.models import Question
+
+    from . import KINDS
+
+    errors = []
+    choices = set(Question.Kind.values)
+    for name, kind in KINDS.items():
+        if not isinstance(kind, QuestionKind) or kind.name != name:
+            errors.append(_error(name, "is not a QuestionKind registered under its name.", "E101"))
+            continue
+        missing_rules = [rule for rule in RULES if not callable(getattr(kind, rule, None))]
+        if missing_rules or type(kind).clean_settings is QuestionKind.clean_settings:
+            errors.append(_error(name, "defines no settings rules (clean_settings).", "E102"))
+        if name not in choices:
+            errors.append(_error(name, "is not among Question.Kind's choices.", "E103"))
+        form = kind.answer_form
+        if not (isinstance(form, type) and issubclass(form, AnswerForm)):
+            errors.append(_error(name, "has no student answer form (answer_form).", "E104"))
+        if name not in admin_forms.SETTINGS_FIELD:
+            errors.append(_error(name, "has no authoring fields for the teacher.", "E105"))
+        for part in QuestionKind.TEMPLATE_PARTS:
+            try:
+                get_template(kind.template(part))
+            except TemplateDoesNotExist:
+                errors.append(
+                    _error(name, f"has no {part} template ({kind.template(part)}).", "E106")
+                )
+    return errors

@@ -1,0 +1,59 @@
+"""The system check on the kinds registry: a half-added kind stops start-up, naming what is
+missing; the seven real kinds pass."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from exercises import kinds
+from exercises.kinds.checks import check_kinds
+
+
+class Sequence(kinds.QuestionKind):
+    """A kind begun but not finished: rules only (no choice, form, authoring or templates)."""
+
+    name = "sequence"
+
+    def clean_settings(self, settings):
+        return {}
+
+
+def test_every_registered_kind_has_all_its_parts():
+    assert check_kinds() == []
+    call_command("check")  # raises SystemCheckError on any error
+
+
+def test_a_half_added_kind_stops_start_up_naming_each_missing_part(monkeypatch):
+    monkeypatch.setitem(kinds.KINDS, "sequence", Sequence())
+
+    with pytest.raises(SystemCheckError) as failure:
+        call_command("check")
+
+    message = str(failure.value)
+    assert "Question kind 'sequence': is not among Question.Kind's choices." in message
+    assert "Question kind 'sequence': has no student answer form" in message
+    assert "Question kind 'sequence': has no authoring fields" in message
+    for part in ("input", "answer", "grading", "analytics"):
+        assert f"exercises/kinds/sequence/{part}.html" in message
+    assert {error.id for error in check_kinds()} == {
+        "exercises.E103",
+        "exercises.E104",
+        "exercises.E105",
+        "exercises.E106",
+    }
+
+
+def test_a_kind_without_settings_rules_is_refused(monkeypatch):
+    class Bare(kinds.QuestionKind):
+        name = "written"
+        answer_form = kinds.Written.answer_form
+
+    monkeypatch.setitem(kinds.KINDS, "written", Bare())
+
+    assert [error.id for error in check_kinds()] == ["exercises.E102"]
+
+
+def test_a_kind_registered_under_another_name_is_refused(monkeypatch):
+    monkeypatch.setitem(kinds.KINDS, "essay", kinds.KINDS["written"])
+
+    assert [error.id for error in check_kinds()] == ["exercises.E101"]
