@@ -32,99 +32,10 @@ from .models import Classroom, Grade, Level, Question, QuestionSource
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 80})
 LINES = forms.Textarea(attrs={"rows": 6, "cols": 80})
 
-# Which plain field a kind's settings or key error is shown next to.
-SETTINGS_FIELD = {
-    "rating": "labels",
-    "comparison": "enquiry",
-    "opvl": "enquiry",
-    "highlight": "instruction",
-    "matrix": "claim",
-    "choice": "options",
-    "written": "length",
-}
-KEY_FIELD = {
-    "rating": "expected_rating",
-    "comparison": "expected_choice",
-    "highlight": "key_passages",
-    "matrix": "verdicts",
-    "choice": "options",
-}
-VERDICT_WORDS = {
-    "supports": "supports",
-    "support": "supports",
-    "challenges": "challenges",
-    "challenge": "challenges",
-    "silent": "silent",
-    "says nothing": "silent",
-    "nothing": "silent",
-}
-VERDICT_LINE = re.compile(r"^\s*(?:source\s*)?(\d+)\s*[:=–-]\s*(.+?)\s*$", re.IGNORECASE)
-QUOTE_MARKS = "\"'“”‘’«»"
-CHARACTER_CLASSES = {
-    "'": "['‘’]",
-    "‘": "['‘’]",
-    "’": "['‘’]",
-    '"': '["“”]',
-    "“": '["“”]',
-    "”": '["“”]',
-    "-": "[-–—]",
-    "–": "[-–—]",
-    "—": "[-–—]",
-}
-
 
 def source_label(source):
     author = f" ({source.author})" if source.author_id else ""
     return f"Source {source.number}{author}"
-
-
-def passage_pattern(quote):
-    """A pattern for a quoted passage that forgives line breaks and typographic quotes."""
-    words = quote.split()
-    return r"\s+".join(
-        "".join(CHARACTER_CLASSES.get(char) or re.escape(char) for char in word) for word in words
-    )
-
-
-def find_passage(quote, text, taken=()):
-    """(start, end) of the first place `quote` stands in `text` not already taken, or None.
-
-    A quote wrapped in quotation marks is looked for with and without them.
-    """
-    candidates = [quote]
-    stripped = quote.strip(QUOTE_MARKS).strip()
-    if stripped and stripped != quote:
-        candidates.append(stripped)
-    for candidate in candidates:
-        for match in re.finditer(passage_pattern(candidate), text):
-            if (match.start(), match.end()) not in taken:
-                return match.start(), match.end()
-    return None
-
-
-def ranges_from_quotes(lines, source):
-    """Turn quoted passages, one per line, into character ranges of the source's text."""
-    ranges, missing, taken = [], [], set()
-    for line in lines:
-        found = find_passage(line, source.text, taken)
-        if found is None:
-            missing.append(line)
-            continue
-        taken.add(found)
-        ranges.append({"start": found[0], "end": found[1]})
-    if missing:
-        raise ValidationError(
-            [
-                ValidationError(
-                    "“%(quote)s” is not in %(source)s. Copy the words exactly as the source "
-                    "has them.",
-                    params={"quote": quote, "source": source_label(source)},
-                    code="quote_not_found",
-                )
-                for quote in missing
-            ]
-        )
-    return ranges
 
 
 def marks(value):
@@ -132,10 +43,6 @@ def marks(value):
     if value is None:
         return ""
     return f"{Decimal(value).normalize():f}"
-
-
-def lines_of(text):
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def rubric_maximum(rubric):
@@ -313,35 +220,13 @@ class QuestionForm(forms.ModelForm):
 
     @staticmethod
     def _initial_plain_fields(question, sources):
-        settings, key = question.settings or {}, question.key or {}
-        initial = {
-            "chosen_sources": [source.pk for source in sources],
-            "enquiry": settings.get("enquiry", ""),
-            "min_justification": settings.get("min_justification", 0),
-            "instruction": settings.get("instruction", ""),
-            "claim": settings.get("claim", ""),
-            "multiple": settings.get("multiple", False),
-            "length": settings.get("length", "extended"),
-            "min_length": settings.get("min_length", 0),
-            "expected_rating": key.get("rating"),
-        }
-        if question.kind == "rating" and settings.get("labels"):
-            initial["labels"] = "\n".join(settings["labels"])
-        by_id = {str(source.pk): source for source in sources}
-        if key.get("choice") in by_id:
-            initial["expected_choice"] = by_id[key["choice"]].number
-        correct = set(key.get("correct") or [])
-        initial["options"] = "\n".join(
-            ("* " if option["id"] in correct else "") + option["text"]
-            for option in settings.get("options") or []
-        )
-        initial["key_passages"] = "\n".join(
-            " ".join(r.get("quote", "").split()) for r in key.get("ranges") or []
-        )
-        initial["verdicts"] = "\n".join(
-            f"{by_id[source_id].number}: {verdict}"
-            for source_id, verdict in (key.get("verdicts") or {}).items()
-            if source_id in by_id
+        # Every kind's plain fields start blank (as each kind leaves them for empty settings),
+        # then the question's own kind fills in its settings and key.
+        initial = {"chosen_sources": [source.pk for source in sources]}
+        for kind in KINDS.values():
+            initial.update(kind.authoring_initial({}, {}, []))
+        initial.update(
+            question.rules.authoring_initial(question.settings or {}, question.key or {}, sources)
         )
         return initial
 
@@ -351,100 +236,6 @@ class QuestionForm(forms.ModelForm):
         posted = self.data.getlist(self.add_prefix("chosen_sources")) if self.is_bound else []
         ordered = [chosen[pk] for pk in dict.fromkeys(posted) if pk in chosen]
         return ordered + [source for pk, source in chosen.items() if pk not in posted]
-
-    # The kind's settings and key from the plain fields.
-
-    def _settings_input(self, kind):
-        data = self.cleaned_data
-        if kind == "rating":
-            labels = lines_of(data.get("labels"))
-            return {
-                "enquiry": data.get("enquiry", ""),
-                "min_justification": data.get("min_justification") or 0,
-                "labels": labels or None,
-            }
-        if kind == "comparison":
-            return {
-                "enquiry": data.get("enquiry", ""),
-                "min_justification": data.get("min_justification") or 0,
-            }
-        if kind == "opvl":
-            return {"enquiry": data.get("enquiry", "")}
-        if kind == "highlight":
-            return {"instruction": data.get("instruction", "")}
-        if kind == "matrix":
-            return {"claim": data.get("claim", "")}
-        if kind == "choice":
-            return {"options": self._options()[0], "multiple": data.get("multiple", False)}
-        return {
-            "length": data.get("length") or "extended",
-            "min_length": data.get("min_length") or 0,
-        }
-
-    def _options(self):
-        """Options from the lines (keeping each unchanged option's id, which answers use)."""
-        old = {}
-        if self.instance.pk and self.instance.kind == "choice":
-            old = {o["text"]: o["id"] for o in (self.instance.settings or {}).get("options", [])}
-        numeric = [int(i) for i in old.values() if str(i).isdigit()]
-        next_id = max(numeric, default=0) + 1
-        options, correct = [], []
-        for line in lines_of(self.cleaned_data.get("options")):
-            is_correct = line.startswith("*")
-            text = line.lstrip("*").strip()
-            option_id = old.pop(text, None)
-            if option_id is None:
-                option_id, next_id = str(next_id), next_id + 1
-            options.append({"id": option_id, "text": text})
-            if is_correct:
-                correct.append(option_id)
-        return options, correct
-
-    def _key_input(self, kind, sources):
-        data = self.cleaned_data
-        if kind == "rating":
-            return {"rating": data.get("expected_rating")}
-        if kind == "comparison":
-            number = data.get("expected_choice")
-            if number is None:
-                return {}
-            matching = [source for source in sources if source.number == number]
-            if not matching:
-                raise ValidationError(
-                    f"Source {number} is not one of this question's sources.",
-                    code="not_a_source",
-                )
-            return {"choice": str(matching[0].pk)}
-        if kind == "highlight":
-            if len(sources) != 1:
-                return {}  # the sources field says what is wrong
-            return {"ranges": ranges_from_quotes(lines_of(data.get("key_passages")), sources[0])}
-        if kind == "matrix":
-            return {"verdicts": self._verdicts(sources)}
-        if kind == "choice":
-            return {"correct": self._options()[1]}
-        return {}
-
-    def _verdicts(self, sources):
-        by_number = {source.number: source for source in sources}
-        verdicts, errors = {}, []
-        for line in lines_of(self.cleaned_data.get("verdicts")):
-            match = VERDICT_LINE.match(line)
-            verdict = VERDICT_WORDS.get(match.group(2).lower()) if match else None
-            if verdict is None:
-                errors.append(
-                    f"“{line}”: write the source's number, a colon and supports, challenges "
-                    "or silent, e.g. “4: supports”."
-                )
-                continue
-            source = by_number.get(int(match.group(1)))
-            if source is None:
-                errors.append(f"“{line}”: source {match.group(1)} is not one of the question's.")
-                continue
-            verdicts[str(source.pk)] = verdict
-        if errors:
-            raise ValidationError(errors)
-        return verdicts
 
     def clean(self):
         cleaned = super().clean()
@@ -463,16 +254,18 @@ class QuestionForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error("chosen_sources", error)
         try:
-            settings = rules.clean_settings(self._settings_input(kind))
+            plain = rules.authoring_settings(self.cleaned_data, self.instance)
+            settings = rules.clean_settings(plain)
         except ValidationError as error:
-            self.add_error(SETTINGS_FIELD[kind], error)
+            self.add_error(rules.settings_field, error)
             return cleaned
-        if "chosen_sources" in self.errors and kind in ("highlight", "matrix", "comparison"):
+        if "chosen_sources" in self.errors and rules.key_needs_sources:
             return cleaned  # the key cannot be checked against the wrong sources
         try:
-            key = rules.clean_key(self._key_input(kind, sources), settings, sources)
+            plain = rules.authoring_key(self.cleaned_data, sources, self.instance)
+            key = rules.clean_key(plain, settings, sources)
         except ValidationError as error:
-            self.add_error(KEY_FIELD.get(kind), error)
+            self.add_error(rules.key_field, error)
             return cleaned
         self.instance.settings = settings
         self.instance.key = key

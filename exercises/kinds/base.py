@@ -74,6 +74,26 @@ class QuestionKind:
     def is_answered(self, response):
         return any(str(value).strip() for value in (response or {}).values() if value)
 
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Teachers never type JSON; the kind says which plain fields stand for its settings and
+    # key, and clean_settings / clean_key then check them with the students' rules.
+
+    settings_field = None  # the plain field a settings error is shown next to
+    key_field = None  # the plain field a key error is shown next to (None: the form's top)
+    key_needs_sources = False  # the key names sources: unchecked while the sources are wrong
+
+    def authoring_initial(self, settings, key, sources):
+        """The plain fields' initial values for a question's settings and key."""
+        return {}
+
+    def authoring_settings(self, data, instance):
+        """The settings from the form's cleaned plain fields (`instance`: the question)."""
+        raise NotImplementedError(f"The {self.name} kind has no authoring fields.")
+
+    def authoring_key(self, data, sources, instance):
+        """The key from the form's cleaned plain fields; may raise ValidationError."""
+        return {}
+
     def answer_view(self, response, settings, key, sources):
         """What the kind's templates show of an answer, beyond the shared context.
 

@@ -26,7 +26,6 @@ def _error(kind_name, message, code):
 
 def check_kinds(app_configs=None, **kwargs):
     """Each kind in the registry: its rules, model choice, answer form, authoring, templates."""
-    from exercises import admin_forms
     from exercises.models import Question
 
     from . import KINDS
@@ -45,7 +44,8 @@ def check_kinds(app_configs=None, **kwargs):
         form = kind.answer_form
         if not (isinstance(form, type) and issubclass(form, AnswerForm)):
             errors.append(_error(name, "has no student answer form (answer_form).", "E104"))
-        if name not in admin_forms.SETTINGS_FIELD:
+        authoring = type(kind).authoring_settings
+        if authoring is QuestionKind.authoring_settings or not kind.settings_field:
             errors.append(_error(name, "has no authoring fields for the teacher.", "E105"))
         for part in QuestionKind.TEMPLATE_PARTS:
             try:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from .answer_form import AnswerForm, choice_field
 from .base import QuestionKind
-from .text import as_mapping, clean_text, to_points
+from .text import as_mapping, clean_text, lines_of, to_points
 
 MAX_OPTIONS = 20
 
@@ -101,6 +101,48 @@ class Choice(QuestionKind):
                 for o in settings.get("options", [])
             ]
         }
+
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field = key_field = "options"
+
+    def authoring_initial(self, settings, key, sources):
+        correct = set(key.get("correct") or [])
+        return {
+            "multiple": settings.get("multiple", False),
+            "options": "\n".join(
+                ("* " if option["id"] in correct else "") + option["text"]
+                for option in settings.get("options") or []
+            ),
+        }
+
+    def authoring_settings(self, data, instance):
+        return {
+            "options": self._options(data, instance)[0],
+            "multiple": data.get("multiple", False),
+        }
+
+    def authoring_key(self, data, sources, instance):
+        return {"correct": self._options(data, instance)[1]}
+
+    def _options(self, data, instance):
+        """Options from the lines (keeping each unchanged option's id, which answers use)."""
+        old = {}
+        if instance.pk and instance.kind == self.name:
+            old = {o["text"]: o["id"] for o in (instance.settings or {}).get("options", [])}
+        numeric = [int(i) for i in old.values() if str(i).isdigit()]
+        next_id = max(numeric, default=0) + 1
+        options, correct = [], []
+        for line in lines_of(data.get("options")):
+            is_correct = line.startswith("*")
+            text = line.lstrip("*").strip()
+            option_id = old.pop(text, None)
+            if option_id is None:
+                option_id, next_id = str(next_id), next_id + 1
+            options.append({"id": option_id, "text": text})
+            if is_correct:
+                correct.append(option_id)
+        return options, correct
 
 
 class ChoiceAnswerForm(AnswerForm):

@@ -67,6 +67,39 @@ class Comparison(QuestionKind):
             "expected_source": named(key.get("choice")),
         }
 
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field, key_field = "enquiry", "expected_choice"
+    key_needs_sources = True
+
+    def authoring_initial(self, settings, key, sources):
+        initial = {
+            "enquiry": settings.get("enquiry", ""),
+            "min_justification": settings.get("min_justification", 0),
+        }
+        by_id = {str(source.pk): source for source in sources}
+        if key.get("choice") in by_id:
+            initial["expected_choice"] = by_id[key["choice"]].number
+        return initial
+
+    def authoring_settings(self, data, instance):
+        return {
+            "enquiry": data.get("enquiry", ""),
+            "min_justification": data.get("min_justification") or 0,
+        }
+
+    def authoring_key(self, data, sources, instance):
+        number = data.get("expected_choice")
+        if number is None:
+            return {}
+        matching = [source for source in sources if source.number == number]
+        if not matching:
+            raise ValidationError(
+                f"Source {number} is not one of this question's sources.",
+                code="not_a_source",
+            )
+        return {"choice": str(matching[0].pk)}
+
 
 class ComparisonAnswerForm(AnswerForm):
     def add_answer_fields(self):

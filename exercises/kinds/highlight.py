@@ -12,7 +12,70 @@ from purgeclass import client_json
 from .answer_form import RANGES_MAX_CHARS, AnswerForm
 from .base import QuestionKind
 from .ranges import clean_ranges, overlap_f1, toggle_range, unmark_range
-from .text import as_mapping, clean_text, to_points
+from .text import as_mapping, clean_text, lines_of, source_label, to_points
+
+# Key passages as a teacher quotes them: typographic quotes and dashes match plain ones.
+QUOTE_MARKS = "\"'“”‘’«»"
+CHARACTER_CLASSES = {
+    "'": "['‘’]",
+    "‘": "['‘’]",
+    "’": "['‘’]",
+    '"': '["“”]',
+    "“": '["“”]',
+    "”": '["“”]',
+    "-": "[-–—]",
+    "–": "[-–—]",
+    "—": "[-–—]",
+}
+
+
+def passage_pattern(quote):
+    """A pattern for a quoted passage that forgives line breaks and typographic quotes."""
+    words = quote.split()
+    return r"\s+".join(
+        "".join(CHARACTER_CLASSES.get(char) or re.escape(char) for char in word) for word in words
+    )
+
+
+def find_passage(quote, text, taken=()):
+    """(start, end) of the first place `quote` stands in `text` not already taken, or None.
+
+    A quote wrapped in quotation marks is looked for with and without them.
+    """
+    candidates = [quote]
+    stripped = quote.strip(QUOTE_MARKS).strip()
+    if stripped and stripped != quote:
+        candidates.append(stripped)
+    for candidate in candidates:
+        for match in re.finditer(passage_pattern(candidate), text):
+            if (match.start(), match.end()) not in taken:
+                return match.start(), match.end()
+    return None
+
+
+def ranges_from_quotes(lines, source):
+    """Turn quoted passages, one per line, into character ranges of the source's text."""
+    ranges, missing, taken = [], [], set()
+    for line in lines:
+        found = find_passage(line, source.text, taken)
+        if found is None:
+            missing.append(line)
+            continue
+        taken.add(found)
+        ranges.append({"start": found[0], "end": found[1]})
+    if missing:
+        raise ValidationError(
+            [
+                ValidationError(
+                    "“%(quote)s” is not in %(source)s. Copy the words exactly as the source "
+                    "has them.",
+                    params={"quote": quote, "source": source_label(source)},
+                    code="quote_not_found",
+                )
+                for quote in missing
+            ]
+        )
+    return ranges
 
 
 class Highlight(QuestionKind):
@@ -66,6 +129,27 @@ class Highlight(QuestionKind):
             ],
             "key_ranges": key.get("ranges") or [],
         }
+
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field, key_field = "instruction", "key_passages"
+    key_needs_sources = True
+
+    def authoring_initial(self, settings, key, sources):
+        return {
+            "instruction": settings.get("instruction", ""),
+            "key_passages": "\n".join(
+                " ".join(r.get("quote", "").split()) for r in key.get("ranges") or []
+            ),
+        }
+
+    def authoring_settings(self, data, instance):
+        return {"instruction": data.get("instruction", "")}
+
+    def authoring_key(self, data, sources, instance):
+        if len(sources) != 1:
+            return {}  # the sources field says what is wrong
+        return {"ranges": ranges_from_quotes(lines_of(data.get("key_passages")), sources[0])}
 
 
 class HighlightAnswerForm(AnswerForm):

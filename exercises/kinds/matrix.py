@@ -1,18 +1,31 @@
 """The matrix kind: its rules and scoring."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
 from .answer_form import AnswerForm, choice_field, source_choice_label
 from .base import QuestionKind
-from .text import as_mapping, clean_text, source_ids, source_label, to_points
+from .text import as_mapping, clean_text, lines_of, source_ids, source_label, to_points
 
 VERDICTS = {
     "supports": "Supports the claim",
     "challenges": "Challenges the claim",
     "silent": "Says nothing about it",
 }
+
+# How a teacher may write a verdict in the key's lines ("4: supports", "source 5 = nothing").
+VERDICT_WORDS = {
+    "supports": "supports",
+    "support": "supports",
+    "challenges": "challenges",
+    "challenge": "challenges",
+    "silent": "silent",
+    "says nothing": "silent",
+    "nothing": "silent",
+}
+VERDICT_LINE = re.compile(r"^\s*(?:source\s*)?(\d+)\s*[:=–-]\s*(.+?)\s*$", re.IGNORECASE)
 
 
 class Matrix(QuestionKind):
@@ -95,6 +108,46 @@ class Matrix(QuestionKind):
                 for source in sources
             ]
         }
+
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field, key_field = "claim", "verdicts"
+    key_needs_sources = True
+
+    def authoring_initial(self, settings, key, sources):
+        by_id = {str(source.pk): source for source in sources}
+        return {
+            "claim": settings.get("claim", ""),
+            "verdicts": "\n".join(
+                f"{by_id[source_id].number}: {verdict}"
+                for source_id, verdict in (key.get("verdicts") or {}).items()
+                if source_id in by_id
+            ),
+        }
+
+    def authoring_settings(self, data, instance):
+        return {"claim": data.get("claim", "")}
+
+    def authoring_key(self, data, sources, instance):
+        by_number = {source.number: source for source in sources}
+        verdicts, errors = {}, []
+        for line in lines_of(data.get("verdicts")):
+            match = VERDICT_LINE.match(line)
+            verdict = VERDICT_WORDS.get(match.group(2).lower()) if match else None
+            if verdict is None:
+                errors.append(
+                    f"“{line}”: write the source's number, a colon and supports, challenges "
+                    "or silent, e.g. “4: supports”."
+                )
+                continue
+            source = by_number.get(int(match.group(1)))
+            if source is None:
+                errors.append(f"“{line}”: source {match.group(1)} is not one of the question's.")
+                continue
+            verdicts[str(source.pk)] = verdict
+        if errors:
+            raise ValidationError(errors)
+        return {"verdicts": verdicts}
 
 
 class MatrixAnswerForm(AnswerForm):

@@ -41,6 +41,16 @@ class OPVL(QuestionKind):
             ]
         }
 
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field = "enquiry"
+
+    def authoring_initial(self, settings, key, sources):
+        return {"enquiry": settings.get("enquiry", "")}
+
+    def authoring_settings(self, data, instance):
+        return {"enquiry": data.get("enquiry", "")}
+
 
 class OPVLAnswerForm(AnswerForm):
     HELP = {

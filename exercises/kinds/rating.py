@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from .answer_form import AnswerForm, choice_field, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_int, clean_min_length, clean_text, min_length_reason
+from .text import as_mapping, clean_int, clean_min_length, clean_text, lines_of, min_length_reason
 
 DEFAULT_RATING_LABELS = [
     "Not reliable",
@@ -80,6 +80,31 @@ class Rating(QuestionKind):
             "rating_text": rating_text(response.get("rating")),
             "expected_rating": rating_text(key.get("rating")),
         }
+
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field, key_field = "labels", "expected_rating"
+
+    def authoring_initial(self, settings, key, sources):
+        initial = {
+            "enquiry": settings.get("enquiry", ""),
+            "min_justification": settings.get("min_justification", 0),
+            "expected_rating": key.get("rating"),
+        }
+        if settings.get("labels"):
+            initial["labels"] = "\n".join(settings["labels"])
+        return initial
+
+    def authoring_settings(self, data, instance):
+        labels = lines_of(data.get("labels"))
+        return {
+            "enquiry": data.get("enquiry", ""),
+            "min_justification": data.get("min_justification") or 0,
+            "labels": labels or None,
+        }
+
+    def authoring_key(self, data, sources, instance):
+        return {"rating": data.get("expected_rating")}
 
 
 class RatingAnswerForm(AnswerForm):

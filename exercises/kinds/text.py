@@ -77,3 +77,8 @@ def clean_min_length(settings, field):
     if not 0 <= value <= MAX_TEXT_LENGTH:
         raise ValidationError(f"The minimum length must be between 0 and {MAX_TEXT_LENGTH:,}.")
     return value
+
+
+def lines_of(text):
+    """The non-blank lines of a teacher's plain field, stripped (options, verdicts, quotes)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -25,6 +25,22 @@ class Written(QuestionKind):
             return "not answered"
         return min_length_reason((response or {}).get("text"), settings, "the answer")
 
+    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+
+    settings_field = "length"
+
+    def authoring_initial(self, settings, key, sources):
+        return {
+            "length": settings.get("length", "extended"),
+            "min_length": settings.get("min_length", 0),
+        }
+
+    def authoring_settings(self, data, instance):
+        return {
+            "length": data.get("length") or "extended",
+            "min_length": data.get("min_length") or 0,
+        }
+
 
 class WrittenAnswerForm(AnswerForm):
     def add_answer_fields(self):

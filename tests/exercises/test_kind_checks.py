@@ -44,9 +44,8 @@ def test_a_half_added_kind_stops_start_up_naming_each_missing_part(monkeypatch):
 
 
 def test_a_kind_without_settings_rules_is_refused(monkeypatch):
-    class Bare(kinds.QuestionKind):
-        name = "written"
-        answer_form = kinds.Written.answer_form
+    class Bare(kinds.Written):
+        clean_settings = kinds.QuestionKind.clean_settings  # the base's: accepts anything
 
     monkeypatch.setitem(kinds.KINDS, "written", Bare())
 
