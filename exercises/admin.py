@@ -52,7 +52,6 @@ from .admin_forms import (
     rubric_maximum,
     source_label,
 )
-from .kinds import DEFAULT_RATING_LABELS, VERDICTS, merge_ranges
 from .models import (
     Answer,
     Assignment,
@@ -500,23 +499,7 @@ def preview_url(assignment):
 
 
 def settings_summary(question, sources):
-    settings, key = question.settings or {}, question.key or {}
-    kind = question.kind
-    parts = []
-    if settings.get("enquiry"):
-        parts.append(f"Enquiry: {settings['enquiry']}")
-    if kind == "matrix" and settings.get("claim"):
-        parts.append(f"Claim: {settings['claim']}")
-    if kind == "highlight":
-        if settings.get("instruction"):
-            parts.append(settings["instruction"])
-        parts.append(f"{len(key.get('ranges') or [])} key passage(s)")
-    if kind == "choice":
-        parts.append(
-            f"{len(settings.get('options') or [])} options, {len(key.get('correct') or [])} correct"
-        )
-    if kind == "written":
-        parts.append(f"{settings.get('length', 'extended')} answer")
+    parts = question.rules.summary(question.settings or {}, question.key or {})
     if sources:
         parts.append("Sources: " + ", ".join(source_label(s) for s in sources))
     return " · ".join(parts)
@@ -1208,94 +1191,16 @@ def _points(value):
 # How an answer is shown to its grader ------------------------------------------------------------
 
 
-def marked_pieces(text, ranges):
-    """The text cut into (words, marked?) pieces, for <mark> in the template."""
-    pieces, position = [], 0
-    for start, end in merge_ranges(ranges or []):
-        start, end = max(start, position), min(end, len(text))
-        if start >= end:
-            continue
-        if start > position:
-            pieces.append((text[position:start], False))
-        pieces.append((text[start:end], True))
-        position = end
-    if position < len(text):
-        pieces.append((text[position:], False))
-    return pieces
-
-
 def answer_view(answer):
     """What the template needs to show an answer next to its question and key."""
-    question, response = answer.question, answer.response or {}
-    settings, key, sources = question.settings or {}, question.key or {}, answer.sources
-    by_id = {str(source.pk): source for source in sources}
-    view = {
-        "kind": question.kind,
-        "sources": sources,
-        "template": question.rules.template("grading"),
-    }
-    if question.kind == "rating":
-        labels = settings.get("labels") or DEFAULT_RATING_LABELS
-        rating = response.get("rating")
-        view.update(
-            enquiry=settings.get("enquiry", ""),
-            rating=rating,
-            rating_label=labels[rating - 1] if isinstance(rating, int) and 1 <= rating <= 5 else "",
-            expected=key.get("rating"),
-            justification=response.get("justification", ""),
+    question, rules = answer.question, answer.question.rules
+    sources = answer.sources
+    view = {"kind": question.kind, "sources": sources, "template": rules.template("grading")}
+    view.update(
+        rules.grading_view(
+            answer.response or {}, question.settings or {}, question.key or {}, sources
         )
-    elif question.kind == "comparison":
-        chosen, expected = by_id.get(str(response.get("choice"))), by_id.get(str(key.get("choice")))
-        view.update(
-            enquiry=settings.get("enquiry", ""),
-            chosen=source_label(chosen) if chosen else "",
-            expected=source_label(expected) if expected else "",
-            justification=response.get("justification", ""),
-        )
-    elif question.kind == "opvl":
-        view.update(
-            enquiry=settings.get("enquiry", ""),
-            parts=[
-                (label, response.get(field, ""))
-                for field, label in (
-                    ("origin", "Origin"),
-                    ("purpose", "Purpose"),
-                    ("value", "Value"),
-                    ("limitation", "Limitation"),
-                )
-            ],
-        )
-    elif question.kind == "highlight":
-        text = sources[0].text if sources else ""
-        view.update(
-            instruction=settings.get("instruction", ""),
-            student=marked_pieces(text, response.get("ranges")),
-            key=marked_pieces(text, key.get("ranges")),
-        )
-    elif question.kind == "matrix":
-        given, wanted = response.get("verdicts") or {}, key.get("verdicts") or {}
-        view.update(
-            claim=settings.get("claim", ""),
-            rows=[
-                (
-                    source_label(source),
-                    VERDICTS.get(given.get(str(source.pk)), "—"),
-                    VERDICTS.get(wanted.get(str(source.pk)), "—"),
-                    given.get(str(source.pk)) == wanted.get(str(source.pk)),
-                )
-                for source in sources
-            ],
-        )
-    elif question.kind == "choice":
-        selected, correct = set(response.get("selected") or []), set(key.get("correct") or [])
-        view.update(
-            options=[
-                (option["text"], option["id"] in selected, option["id"] in correct)
-                for option in settings.get("options") or []
-            ]
-        )
-    else:
-        view.update(text=response.get("text", ""))
+    )
     return view
 
 

@@ -14,7 +14,7 @@ Templates of a kind live in templates/exercises/kinds/<name>/ (`QuestionKind.tem
   response, settings, key once released, `kind_view`) and `form` (the kind's answer form).
 - answer.html: the read-only answer on the student's page and in print. Context: `q` as above.
 - grading.html: the answer on the teacher's grading page. Context: `view` (admin.answer_view:
-  kind, sources, and the kind's own entries) and `answer`.
+  kind, sources, and the kind's `grading_view`) and `answer`.
 - analytics.html: the question's analytics panel. Context: `q` (analytics.QuestionReport).
 """
 
@@ -93,6 +93,16 @@ class QuestionKind:
     def authoring_key(self, data, sources, instance):
         """The key from the form's cleaned plain fields; may raise ValidationError."""
         return {}
+
+    # The teacher's desk.
+
+    def summary(self, settings, key):
+        """Phrases summing up the question's settings and key, for its line in the assignment."""
+        return []
+
+    def grading_view(self, response, settings, key, sources):
+        """What the kind's grading.html shows of an answer, beside its question and key."""
+        raise NotImplementedError(f"The {self.name} kind has no grading view.")
 
     def answer_view(self, response, settings, key, sources):
         """What the kind's templates show of an answer, beyond the shared context.

@@ -47,6 +47,8 @@ def check_kinds(app_configs=None, **kwargs):
         authoring = type(kind).authoring_settings
         if authoring is QuestionKind.authoring_settings or not kind.settings_field:
             errors.append(_error(name, "has no authoring fields for the teacher.", "E105"))
+        if type(kind).grading_view is QuestionKind.grading_view:
+            errors.append(_error(name, "has no grading view (grading_view).", "E107"))
         for part in QuestionKind.TEMPLATE_PARTS:
             try:
                 get_template(kind.template(part))

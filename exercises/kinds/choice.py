@@ -144,6 +144,21 @@ class Choice(QuestionKind):
                 correct.append(option_id)
         return options, correct
 
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        options, correct = settings.get("options") or [], key.get("correct") or []
+        return [f"{len(options)} options, {len(correct)} correct"]
+
+    def grading_view(self, response, settings, key, sources):
+        selected, correct = set(response.get("selected") or []), set(key.get("correct") or [])
+        return {
+            "options": [
+                (option["text"], option["id"] in selected, option["id"] in correct)
+                for option in settings.get("options") or []
+            ]
+        }
+
 
 class ChoiceAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 
 from .answer_form import AnswerForm, choice_field, source_choice_label, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_min_length, clean_text, min_length_reason, source_ids
+from .text import (
+    as_mapping,
+    clean_min_length,
+    clean_text,
+    min_length_reason,
+    source_ids,
+    source_label,
+)
 
 
 class Comparison(QuestionKind):
@@ -99,6 +106,21 @@ class Comparison(QuestionKind):
                 code="not_a_source",
             )
         return {"choice": str(matching[0].pk)}
+
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        return [f"Enquiry: {settings['enquiry']}"] if settings.get("enquiry") else []
+
+    def grading_view(self, response, settings, key, sources):
+        by_id = {str(source.pk): source for source in sources}
+        chosen, expected = by_id.get(str(response.get("choice"))), by_id.get(str(key.get("choice")))
+        return {
+            "enquiry": settings.get("enquiry", ""),
+            "chosen": source_label(chosen) if chosen else "",
+            "expected": source_label(expected) if expected else "",
+            "justification": response.get("justification", ""),
+        }
 
 
 class ComparisonAnswerForm(AnswerForm):

@@ -11,7 +11,7 @@ from purgeclass import client_json
 
 from .answer_form import RANGES_MAX_CHARS, AnswerForm
 from .base import QuestionKind
-from .ranges import clean_ranges, overlap_f1, toggle_range, unmark_range
+from .ranges import clean_ranges, marked_pieces, overlap_f1, toggle_range, unmark_range
 from .text import as_mapping, clean_text, lines_of, source_label, to_points
 
 # Key passages as a teacher quotes them: typographic quotes and dashes match plain ones.
@@ -150,6 +150,20 @@ class Highlight(QuestionKind):
         if len(sources) != 1:
             return {}  # the sources field says what is wrong
         return {"ranges": ranges_from_quotes(lines_of(data.get("key_passages")), sources[0])}
+
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        parts = [settings["instruction"]] if settings.get("instruction") else []
+        return [*parts, f"{len(key.get('ranges') or [])} key passage(s)"]
+
+    def grading_view(self, response, settings, key, sources):
+        text = sources[0].text if sources else ""
+        return {
+            "instruction": settings.get("instruction", ""),
+            "student": marked_pieces(text, response.get("ranges")),
+            "key": marked_pieces(text, key.get("ranges")),
+        }
 
 
 class HighlightAnswerForm(AnswerForm):

@@ -149,6 +149,26 @@ class Matrix(QuestionKind):
             raise ValidationError(errors)
         return {"verdicts": verdicts}
 
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        return [f"Claim: {settings['claim']}"] if settings.get("claim") else []
+
+    def grading_view(self, response, settings, key, sources):
+        given, wanted = response.get("verdicts") or {}, key.get("verdicts") or {}
+        return {
+            "claim": settings.get("claim", ""),
+            "rows": [
+                (
+                    source_label(source),
+                    VERDICTS.get(given.get(str(source.pk)), "—"),
+                    VERDICTS.get(wanted.get(str(source.pk)), "—"),
+                    given.get(str(source.pk)) == wanted.get(str(source.pk)),
+                )
+                for source in sources
+            ],
+        }
+
 
 class MatrixAnswerForm(AnswerForm):
     def add_answer_fields(self):

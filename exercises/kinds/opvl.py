@@ -51,6 +51,19 @@ class OPVL(QuestionKind):
     def authoring_settings(self, data, instance):
         return {"enquiry": data.get("enquiry", "")}
 
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        return [f"Enquiry: {settings['enquiry']}"] if settings.get("enquiry") else []
+
+    def grading_view(self, response, settings, key, sources):
+        return {
+            "enquiry": settings.get("enquiry", ""),
+            "parts": [
+                (label, response.get(field, "")) for field, label in self.text_fields.items()
+            ],
+        }
+
 
 class OPVLAnswerForm(AnswerForm):
     HELP = {

@@ -137,3 +137,19 @@ def sentences(text):
     if tail_end > start:
         spans.append((start, tail_end))
     return spans
+
+
+def marked_pieces(text, ranges):
+    """The text cut into (words, marked?) pieces, for <mark> in the template."""
+    pieces, position = [], 0
+    for start, end in merge_ranges(ranges or []):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces

@@ -106,6 +106,24 @@ class Rating(QuestionKind):
     def authoring_key(self, data, sources, instance):
         return {"rating": data.get("expected_rating")}
 
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        return [f"Enquiry: {settings['enquiry']}"] if settings.get("enquiry") else []
+
+    def grading_view(self, response, settings, key, sources):
+        labels = settings.get("labels") or DEFAULT_RATING_LABELS
+        rating = response.get("rating")
+        return {
+            "enquiry": settings.get("enquiry", ""),
+            "rating": rating,
+            "rating_label": labels[rating - 1]
+            if isinstance(rating, int) and 1 <= rating <= 5
+            else "",
+            "expected": key.get("rating"),
+            "justification": response.get("justification", ""),
+        }
+
 
 class RatingAnswerForm(AnswerForm):
     def add_answer_fields(self):

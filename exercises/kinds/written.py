@@ -41,6 +41,14 @@ class Written(QuestionKind):
             "min_length": data.get("min_length") or 0,
         }
 
+    # The teacher's desk: the question's summary line and the answer on the grading page.
+
+    def summary(self, settings, key):
+        return [f"{settings.get('length', 'extended')} answer"]
+
+    def grading_view(self, response, settings, key, sources):
+        return {"text": response.get("text", "")}
+
 
 class WrittenAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -10,7 +10,8 @@ from exercises.kinds.checks import check_kinds
 
 
 class Sequence(kinds.QuestionKind):
-    """A kind begun but not finished: rules only (no choice, form, authoring or templates)."""
+    """A kind begun but not finished: rules only (no choice, form, authoring, grading view
+    or templates)."""
 
     name = "sequence"
 
@@ -33,6 +34,7 @@ def test_a_half_added_kind_stops_start_up_naming_each_missing_part(monkeypatch):
     assert "Question kind 'sequence': is not among Question.Kind's choices." in message
     assert "Question kind 'sequence': has no student answer form" in message
     assert "Question kind 'sequence': has no authoring fields" in message
+    assert "Question kind 'sequence': has no grading view" in message
     for part in ("input", "answer", "grading", "analytics"):
         assert f"exercises/kinds/sequence/{part}.html" in message
     assert {error.id for error in check_kinds()} == {
@@ -40,6 +42,7 @@ def test_a_half_added_kind_stops_start_up_naming_each_missing_part(monkeypatch):
         "exercises.E104",
         "exercises.E105",
         "exercises.E106",
+        "exercises.E107",
     }
 
 
