@@ -94,6 +94,27 @@ class QuestionKind:
         """The key from the form's cleaned plain fields; may raise ValidationError."""
         return {}
 
+    # Volume data for load tests (manage.py generate_volume).
+
+    volume_source_count = 0  # how many of the unit's sources a generated question uses
+
+    def volume_sources(self, rng, sources):
+        if self.volume_source_count == 1:
+            return [rng.choice(sources)]
+        return rng.sample(sources, self.volume_source_count) if self.volume_source_count else []
+
+    def volume_settings(self, rng, words):
+        """Raw settings of a generated question (cleaned by the caller)."""
+        raise NotImplementedError(f"The {self.name} kind generates no volume data.")
+
+    def volume_key(self, rng, settings, sources):
+        """Raw key of a generated question, for its cleaned settings and sources."""
+        return {}
+
+    def volume_response(self, rng, words, settings, sources):
+        """A generated student's response."""
+        raise NotImplementedError(f"The {self.name} kind generates no volume data.")
+
     # The teacher's desk.
 
     def summary(self, settings, key):

@@ -49,6 +49,8 @@ def check_kinds(app_configs=None, **kwargs):
             errors.append(_error(name, "has no authoring fields for the teacher.", "E105"))
         if type(kind).grading_view is QuestionKind.grading_view:
             errors.append(_error(name, "has no grading view (grading_view).", "E107"))
+        if type(kind).volume_response is QuestionKind.volume_response:
+            errors.append(_error(name, "generates no volume data (volume_*).", "E108"))
         for part in QuestionKind.TEMPLATE_PARTS:
             try:
                 get_template(kind.template(part))

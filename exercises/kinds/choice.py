@@ -159,6 +159,24 @@ class Choice(QuestionKind):
             ]
         }
 
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    def volume_settings(self, rng, words):
+        return {
+            "options": [{"id": c, "text": words(2, 5)} for c in "abcd"],
+            "multiple": rng.random() < 0.5,
+        }
+
+    def volume_key(self, rng, settings, sources):
+        ids = [o["id"] for o in settings["options"]]
+        count = rng.randint(1, 2) if settings["multiple"] else 1
+        return {"correct": rng.sample(ids, count)}
+
+    def volume_response(self, rng, words, settings, sources):
+        ids = [o["id"] for o in settings["options"]]
+        count = rng.randint(1, 2) if settings["multiple"] else 1
+        return {"selected": sorted(rng.sample(ids, count))}
+
 
 class ChoiceAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -122,6 +122,16 @@ class Comparison(QuestionKind):
             "justification": response.get("justification", ""),
         }
 
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    volume_source_count = 2
+
+    def volume_settings(self, rng, words):
+        return {"enquiry": "the 1936 trial", "min_justification": 40}
+
+    def volume_response(self, rng, words, settings, sources):
+        return {"choice": str(rng.choice(sources).pk), "justification": words(15, 60)}
+
 
 class ComparisonAnswerForm(AnswerForm):
     def add_answer_fields(self):

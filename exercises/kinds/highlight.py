@@ -11,7 +11,7 @@ from purgeclass import client_json
 
 from .answer_form import RANGES_MAX_CHARS, AnswerForm
 from .base import QuestionKind
-from .ranges import clean_ranges, marked_pieces, overlap_f1, toggle_range, unmark_range
+from .ranges import clean_ranges, marked_pieces, overlap_f1, sentences, toggle_range, unmark_range
 from .text import as_mapping, clean_text, lines_of, source_label, to_points
 
 # Key passages as a teacher quotes them: typographic quotes and dashes match plain ones.
@@ -164,6 +164,22 @@ class Highlight(QuestionKind):
             "student": marked_pieces(text, response.get("ranges")),
             "key": marked_pieces(text, key.get("ranges")),
         }
+
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    volume_source_count = 1
+
+    def volume_settings(self, rng, words):
+        return {"instruction": "Mark loaded language."}
+
+    def volume_key(self, rng, settings, sources):
+        start, end = rng.choice(sentences(sources[0].text))
+        return {"ranges": [{"start": start, "end": end}]}
+
+    def volume_response(self, rng, words, settings, sources):
+        text = sources[0].text
+        spans = sorted(rng.sample(sentences(text), k=min(2, len(sentences(text)))))
+        return {"ranges": [{"start": s, "end": e, "quote": text[s:e]} for s, e in spans]}
 
 
 class HighlightAnswerForm(AnswerForm):

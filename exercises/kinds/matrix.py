@@ -169,6 +169,19 @@ class Matrix(QuestionKind):
             ],
         }
 
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    volume_source_count = 4
+
+    def volume_settings(self, rng, words):
+        return {"claim": "The confessions were genuine."}
+
+    def volume_key(self, rng, settings, sources):
+        return {"verdicts": {str(s.pk): rng.choice(list(VERDICTS)) for s in sources}}
+
+    def volume_response(self, rng, words, settings, sources):
+        return {"verdicts": {str(s.pk): rng.choice(list(VERDICTS)) for s in sources}}
+
 
 class MatrixAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -64,6 +64,16 @@ class OPVL(QuestionKind):
             ],
         }
 
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    volume_source_count = 1
+
+    def volume_settings(self, rng, words):
+        return {"enquiry": "the purges"}
+
+    def volume_response(self, rng, words, settings, sources):
+        return {field: words(8, 30) for field in self.text_fields}
+
 
 class OPVLAnswerForm(AnswerForm):
     HELP = {

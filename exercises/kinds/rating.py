@@ -124,6 +124,16 @@ class Rating(QuestionKind):
             "justification": response.get("justification", ""),
         }
 
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    volume_source_count = 1
+
+    def volume_settings(self, rng, words):
+        return {"enquiry": "the 1936 trial", "min_justification": 40}
+
+    def volume_response(self, rng, words, settings, sources):
+        return {"rating": rng.randint(1, 5), "justification": words(15, 60)}
+
 
 class RatingAnswerForm(AnswerForm):
     def add_answer_fields(self):

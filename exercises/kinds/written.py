@@ -49,6 +49,14 @@ class Written(QuestionKind):
     def grading_view(self, response, settings, key, sources):
         return {"text": response.get("text", "")}
 
+    # Volume data (manage.py generate_volume): `rng` a random.Random, `words(low, high)` filler.
+
+    def volume_settings(self, rng, words):
+        return {"length": "extended", "min_length": 0}
+
+    def volume_response(self, rng, words, settings, sources):
+        return {"text": words(40, 200)}
+
 
 class WrittenAnswerForm(AnswerForm):
     def add_answer_fields(self):

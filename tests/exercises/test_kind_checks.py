@@ -43,6 +43,7 @@ def test_a_half_added_kind_stops_start_up_naming_each_missing_part(monkeypatch):
         "exercises.E105",
         "exercises.E106",
         "exercises.E107",
+        "exercises.E108",
     }
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
-from exercises.kinds import KINDS, VERDICTS, sentences
+from exercises.kinds import KINDS
 from exercises.models import (
     Answer,
     Assignment,
@@ -37,8 +37,8 @@ VOCABULARY = (
     "interrogation sentence verdict opposition Kremlin report purpose origin value limitation"
 )
 WORDS = VOCABULARY.split()
-# The mix of kinds in an 8-question assignment.
-KIND_CYCLE = ["rating", "comparison", "opvl", "highlight", "matrix", "choice", "written", "rating"]
+# The mix of kinds in an 8-question assignment: every registered kind, then the first again.
+KIND_CYCLE = [*KINDS, next(iter(KINDS))]
 BASE_TIME = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
@@ -285,62 +285,13 @@ class Command(BaseCommand):
         }
 
     def pick_sources(self, kind, sources):
-        if kind in ("rating", "opvl", "highlight"):
-            return [self.rng.choice(sources)]
-        if kind == "comparison":
-            return self.rng.sample(sources, 2)
-        if kind == "matrix":
-            return self.rng.sample(sources, 4)
-        return []
+        return KINDS[kind].volume_sources(self.rng, sources)
 
     def question_parts(self, kind, chosen):
         rules = KINDS[kind]
-        if kind == "rating" or kind == "comparison":
-            settings = {"enquiry": "the 1936 trial", "min_justification": 40}
-        elif kind == "opvl":
-            settings = {"enquiry": "the purges"}
-        elif kind == "highlight":
-            settings = {"instruction": "Mark loaded language."}
-        elif kind == "matrix":
-            settings = {"claim": "The confessions were genuine."}
-        elif kind == "choice":
-            settings = {
-                "options": [{"id": c, "text": self.text(2, 5)} for c in "abcd"],
-                "multiple": self.rng.random() < 0.5,
-            }
-        else:
-            settings = {"length": "extended", "min_length": 0}
-        settings = rules.clean_settings(settings)
-        if kind == "highlight":
-            spans = sentences(chosen[0].text)
-            start, end = self.rng.choice(spans)
-            key = {"ranges": [{"start": start, "end": end}]}
-        elif kind == "matrix":
-            key = {"verdicts": {str(s.pk): self.rng.choice(list(VERDICTS)) for s in chosen}}
-        elif kind == "choice":
-            ids = [o["id"] for o in settings["options"]]
-            count = self.rng.randint(1, 2) if settings["multiple"] else 1
-            key = {"correct": self.rng.sample(ids, count)}
-        else:
-            key = {}
+        settings = rules.clean_settings(rules.volume_settings(self.rng, self.text))
+        key = rules.volume_key(self.rng, settings, chosen)
         return settings, rules.clean_key(key, settings, chosen)
 
     def response(self, kind, settings, chosen):
-        rng = self.rng
-        if kind == "rating":
-            return {"rating": rng.randint(1, 5), "justification": self.text(15, 60)}
-        if kind == "comparison":
-            return {"choice": str(rng.choice(chosen).pk), "justification": self.text(15, 60)}
-        if kind == "opvl":
-            return {f: self.text(8, 30) for f in ("origin", "purpose", "value", "limitation")}
-        if kind == "highlight":
-            text = chosen[0].text
-            spans = sorted(rng.sample(sentences(text), k=min(2, len(sentences(text)))))
-            return {"ranges": [{"start": s, "end": e, "quote": text[s:e]} for s, e in spans]}
-        if kind == "matrix":
-            return {"verdicts": {str(s.pk): rng.choice(list(VERDICTS)) for s in chosen}}
-        if kind == "choice":
-            ids = [o["id"] for o in settings["options"]]
-            count = rng.randint(1, 2) if settings["multiple"] else 1
-            return {"selected": sorted(rng.sample(ids, count))}
-        return {"text": self.text(40, 200)}
+        return KINDS[kind].volume_response(self.rng, self.text, settings, chosen)
