@@ -137,7 +137,7 @@ def question_sources(question_ids):
 
 @transaction.atomic
 def score_objective(submissions):
-    """Fill in `Answer.auto_score` of the objective questions (highlight, matrix, choice).
+    """Fill in `Answer.auto_score` of the objective questions (kinds that score themselves).
 
     Returns the number of answers scored. Rescoring after a key is corrected is the same
     operation: the scores follow the key as it is now.

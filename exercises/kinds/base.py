@@ -2,7 +2,7 @@
 
 A kind knows three things about its question: which sources it needs, what a teacher may put
 in its settings and key, and what a student's response must look like. Objective kinds
-(highlight, matrix, choice) also score themselves; the others are graded by the teacher.
+(`objective = True`) also score themselves; the others are graded by the teacher.
 
 Every `clean_*` method takes untrusted data (a form post, an admin form, a JSON field) and
 returns a normalised copy or raises ValidationError with a message a student or teacher can
