@@ -47,6 +47,7 @@ from .admin_forms import (
     StudentConfirmImportForm,
     StudentImportForm,
     UploadInConfirmForm,
+    kind_fieldsets,
     marks,
     question_problems,
     rubric_maximum,
@@ -703,44 +704,7 @@ class QuestionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     autocomplete_fields = ["assignment", "rubric"]
     fieldsets = [
         (None, {"fields": ["assignment", ("order", "kind"), "prompt", "chosen_sources"]}),
-        (
-            "Enquiry (reliability rating, comparison, OPVL)",
-            {
-                "fields": ["enquiry"],
-                "classes": ["kind-fields", "kind-rating", "kind-comparison", "kind-opvl"],
-            },
-        ),
-        (
-            "Justification (reliability rating, comparison)",
-            {
-                "fields": ["min_justification"],
-                "classes": ["kind-fields", "kind-rating", "kind-comparison"],
-            },
-        ),
-        (
-            "Reliability rating",
-            {"fields": ["labels", "expected_rating"], "classes": ["kind-fields", "kind-rating"]},
-        ),
-        (
-            "Comparison",
-            {"fields": ["expected_choice"], "classes": ["kind-fields", "kind-comparison"]},
-        ),
-        (
-            "Highlight passages",
-            {
-                "fields": ["instruction", "key_passages"],
-                "classes": ["kind-fields", "kind-highlight"],
-            },
-        ),
-        (
-            "Corroboration matrix",
-            {"fields": ["claim", "verdicts"], "classes": ["kind-fields", "kind-matrix"]},
-        ),
-        ("Choice", {"fields": ["options", "multiple"], "classes": ["kind-fields", "kind-choice"]}),
-        (
-            "Written answer",
-            {"fields": ["length", "min_length"], "classes": ["kind-fields", "kind-written"]},
-        ),
+        *kind_fieldsets(),
         ("Marking", {"fields": ["points", "rubric", "model_answer"]}),
     ]
 

@@ -93,6 +93,43 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return groups
 
 
+# The title of a plain field that several kinds share, e.g. "Enquiry (comparison, OPVL)".
+SHARED_FIELD_TITLES = {"enquiry": "Enquiry", "min_justification": "Justification"}
+
+
+def kind_fieldsets():
+    """The question page's fieldsets of the kinds' plain fields, from the registry.
+
+    Fields come in the order the kinds first use them; consecutive fields used by the same
+    kinds share a fieldset, titled by the kind (or, when shared, by the field and its kinds)
+    and classed `kind-<name>` per kind, which static/js/admin_question.js shows or hides.
+    """
+    order, users = [], {}
+    for name, kind in KINDS.items():
+        for field in kind.authoring_fields:
+            if field not in users:
+                order.append(field)
+                users[field] = []
+            users[field].append(name)
+    fieldsets = []
+    for field in order:
+        names = users[field]
+        if fieldsets and fieldsets[-1][2] == names:
+            fieldsets[-1][1].append(field)
+            continue
+        fieldsets.append((field, [field], names))
+    result = []
+    for first, group, names in fieldsets:
+        if len(names) > 1:
+            kinds = ", ".join(KINDS[name].short_name or name for name in names)
+            title = f"{SHARED_FIELD_TITLES[first]} ({kinds})"
+        else:
+            title = Question.Kind(names[0]).label
+        classes = ["kind-fields", *(f"kind-{name}" for name in names)]
+        result.append((title, {"fields": group, "classes": classes}))
+    return result
+
+
 class QuestionForm(forms.ModelForm):
     """A question on its own page: its sources, then the plain fields of its kind."""
 

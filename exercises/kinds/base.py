@@ -78,6 +78,8 @@ class QuestionKind:
     # Teachers never type JSON; the kind says which plain fields stand for its settings and
     # key, and clean_settings / clean_key then check them with the students' rules.
 
+    authoring_fields = []  # the plain fields of QuestionForm the kind uses, in page order
+    short_name = ""  # in the title of a fieldset shared by several kinds (default: name)
     settings_field = None  # the plain field a settings error is shown next to
     key_field = None  # the plain field a key error is shown next to (None: the form's top)
     key_needs_sources = False  # the key names sources: unchecked while the sources are wrong

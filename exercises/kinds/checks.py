@@ -45,7 +45,8 @@ def check_kinds(app_configs=None, **kwargs):
         if not (isinstance(form, type) and issubclass(form, AnswerForm)):
             errors.append(_error(name, "has no student answer form (answer_form).", "E104"))
         authoring = type(kind).authoring_settings
-        if authoring is QuestionKind.authoring_settings or not kind.settings_field:
+        no_fields = not (kind.settings_field and kind.authoring_fields)
+        if authoring is QuestionKind.authoring_settings or no_fields:
             errors.append(_error(name, "has no authoring fields for the teacher.", "E105"))
         if type(kind).grading_view is QuestionKind.grading_view:
             errors.append(_error(name, "has no grading view (grading_view).", "E107"))

@@ -104,6 +104,7 @@ class Choice(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["options", "multiple"]
     settings_field = key_field = "options"
 
     def authoring_initial(self, settings, key, sources):

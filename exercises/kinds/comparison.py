@@ -76,6 +76,7 @@ class Comparison(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["enquiry", "min_justification", "expected_choice"]
     settings_field, key_field = "enquiry", "expected_choice"
     key_needs_sources = True
 

@@ -132,6 +132,7 @@ class Highlight(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["instruction", "key_passages"]
     settings_field, key_field = "instruction", "key_passages"
     key_needs_sources = True
 

@@ -111,6 +111,7 @@ class Matrix(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["claim", "verdicts"]
     settings_field, key_field = "claim", "verdicts"
     key_needs_sources = True
 

@@ -43,6 +43,8 @@ class OPVL(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["enquiry"]
+    short_name = "OPVL"
     settings_field = "enquiry"
 
     def authoring_initial(self, settings, key, sources):

@@ -83,6 +83,8 @@ class Rating(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["enquiry", "min_justification", "labels", "expected_rating"]
+    short_name = "reliability rating"
     settings_field, key_field = "labels", "expected_rating"
 
     def authoring_initial(self, settings, key, sources):

@@ -27,6 +27,7 @@ class Written(QuestionKind):
 
     # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
 
+    authoring_fields = ["length", "min_length"]
     settings_field = "length"
 
     def authoring_initial(self, settings, key, sources):
