@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Count, Func, Min, Prefetch, Q
 from django.utils.text import Truncator
 
-from .kinds import DEFAULT_RATING_LABELS, VERDICTS, merge_ranges, overlap_f1
+from .kinds import DEFAULT_RATING_LABELS, KINDS, VERDICTS, merge_ranges, overlap_f1
 from .models import (
     Answer,
     CriterionGrade,
@@ -34,7 +34,7 @@ from .models import (
 Kind = Question.Kind
 
 # Kinds with words a teacher may want to show the class ("Why did you trust Duranty?").
-FEATURABLE_KINDS = (Kind.RATING, Kind.COMPARISON, Kind.OPVL, Kind.WRITTEN)
+FEATURABLE_KINDS = tuple(name for name, kind in KINDS.items() if kind.featurable)
 F1_BUCKETS = ("0–19%", "20–39%", "40–59%", "60–79%", "80–100%")
 HEAT_LEVELS = 4  # shades of the heat map besides "nobody marked it"
 TOP_PASSAGES = 8
@@ -372,28 +372,7 @@ class ClassProgress:
 
 def answer_parts(question, response, sources_by_id):
     """A response as (label, words) pairs, to show it without saying whose it is."""
-    response = response or {}
-    kind = question.kind
-    if kind == Kind.RATING:
-        labels = question.settings.get("labels") or DEFAULT_RATING_LABELS
-        rating = response.get("rating")
-        chosen = f"{rating} – {labels[rating - 1]}" if rating in range(1, 6) else "none"
-        return [("Rating", chosen), ("Why", response.get("justification", ""))]
-    if kind == Kind.COMPARISON:
-        source = sources_by_id.get(str(response.get("choice")))
-        chosen = source_label(source) if source else "none"
-        return [("More reliable", chosen), ("Why", response.get("justification", ""))]
-    if kind == Kind.OPVL:
-        return [
-            (label, response.get(name, ""))
-            for name, label in (
-                ("origin", "Origin"),
-                ("purpose", "Purpose"),
-                ("value", "Value"),
-                ("limitation", "Limitation"),
-            )
-        ]
-    return [("Answer", response.get("text", ""))]
+    return question.rules.featured_parts(response or {}, question.settings, sources_by_id)
 
 
 class AssignmentReport:

@@ -117,6 +117,14 @@ class QuestionKind:
         """A generated student's response."""
         raise NotImplementedError(f"The {self.name} kind generates no volume data.")
 
+    # Analytics.
+
+    featurable = False  # has words a teacher may show the class ("Why did you trust him?")
+
+    def featured_parts(self, response, settings, sources_by_id):
+        """A featured answer as (label, words) pairs, to show it without saying whose it is."""
+        return [("Answer", response.get("text", ""))]
+
     # The teacher's desk.
 
     def summary(self, settings, key):

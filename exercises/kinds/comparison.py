@@ -133,6 +133,15 @@ class Comparison(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         return {"choice": str(rng.choice(sources).pk), "justification": words(15, 60)}
 
+    # Analytics: a featured answer's words, shown to the class without its student's name.
+
+    featurable = True
+
+    def featured_parts(self, response, settings, sources_by_id):
+        source = sources_by_id.get(str(response.get("choice")))
+        chosen = source_choice_label(source) if source else "none"
+        return [("More reliable", chosen), ("Why", response.get("justification", ""))]
+
 
 class ComparisonAnswerForm(AnswerForm):
     def add_answer_fields(self):

@@ -76,6 +76,13 @@ class OPVL(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         return {field: words(8, 30) for field in self.text_fields}
 
+    # Analytics: a featured answer's words, shown to the class without its student's name.
+
+    featurable = True
+
+    def featured_parts(self, response, settings, sources_by_id):
+        return [(label, response.get(name, "")) for name, label in self.text_fields.items()]
+
 
 class OPVLAnswerForm(AnswerForm):
     HELP = {

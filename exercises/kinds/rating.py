@@ -136,6 +136,16 @@ class Rating(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         return {"rating": rng.randint(1, 5), "justification": words(15, 60)}
 
+    # Analytics: a featured answer's words, shown to the class without its student's name.
+
+    featurable = True
+
+    def featured_parts(self, response, settings, sources_by_id):
+        labels = settings.get("labels") or DEFAULT_RATING_LABELS
+        rating = response.get("rating")
+        chosen = f"{rating} – {labels[rating - 1]}" if rating in range(1, 6) else "none"
+        return [("Rating", chosen), ("Why", response.get("justification", ""))]
+
 
 class RatingAnswerForm(AnswerForm):
     def add_answer_fields(self):

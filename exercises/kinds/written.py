@@ -58,6 +58,10 @@ class Written(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         return {"text": words(40, 200)}
 
+    # Analytics: a featured answer's words, shown to the class without its student's name.
+
+    featurable = True
+
 
 class WrittenAnswerForm(AnswerForm):
     def add_answer_fields(self):
