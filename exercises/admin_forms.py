@@ -93,7 +93,7 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return groups
 
 
-# The title of a plain field that several kinds share, e.g. "Enquiry (comparison, OPVL)".
+# The title of a plain field that several kinds share, followed by their short names.
 SHARED_FIELD_TITLES = {"enquiry": "Enquiry", "min_justification": "Justification"}
 
 
