@@ -488,7 +488,8 @@ def dashboard(request):
 
 @login_required
 def join_class(request):
-    form = JoinClassForm(request.POST or None)
+    # A join link (/classes/join/?code=...) fills the code in; joining still takes a press.
+    form = JoinClassForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         classroom = form.classroom
         try:
