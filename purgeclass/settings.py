@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "import_export",
     "sources",
     "exercises",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -225,6 +227,68 @@ AUTHENTICATION_BACKENDS = [
 # AxesMiddleware must come last: it turns a refused login into the lockout page.
 INSTALLED_APPS += ["csp", "axes"]
 MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+
+
+# Single sign-on (django-allauth): Google, Microsoft Entra ID and the school's own OpenID
+# Connect provider, set from SSO_<PROVIDER>_* variables here or as "Social applications" in
+# the admin. Each is limited to the school's e-mail domains; nobody becomes a teacher by
+# signing in unless a teacher domain or group is configured (accounts/sso.py). Passwords stay.
+def sso_app(prefix, **app_settings):
+    """One provider's app from SSO_<PREFIX>_CLIENT_ID, _SECRET, _DOMAINS, _TEACHER_DOMAINS
+    and _TEACHER_GROUPS; None when it has no client id. Refuses a provider without domains:
+    an SSO button open to every Google or Microsoft account in the world is never meant."""
+    client_id = os.getenv(f"SSO_{prefix}_CLIENT_ID", "").strip()
+    if not client_id:
+        return None
+    domains = envlist(f"SSO_{prefix}_DOMAINS", "")
+    if not domains:
+        raise ImproperlyConfigured(f"SSO_{prefix}_DOMAINS: name the school's e-mail domains")
+    return {
+        "client_id": client_id,
+        "secret": os.getenv(f"SSO_{prefix}_SECRET", ""),
+        "settings": {
+            "allowed_domains": domains,
+            "teacher_domains": envlist(f"SSO_{prefix}_TEACHER_DOMAINS", ""),
+            "teacher_groups": envlist(f"SSO_{prefix}_TEACHER_GROUPS", ""),
+            **app_settings,
+        },
+    }
+
+
+SSO_APPS = {
+    "google": sso_app("GOOGLE"),
+    # A tenant id (or the school's domain) admits only the school's directory.
+    "microsoft": sso_app("MICROSOFT", tenant=os.getenv("SSO_MICROSOFT_TENANT", "organizations")),
+    "openid_connect": sso_app(
+        "OIDC", server_url=os.getenv("SSO_OIDC_SERVER_URL", ""), oauth_pkce_enabled=True
+    ),
+}
+if SSO_APPS["openid_connect"]:
+    SSO_APPS["openid_connect"].update(
+        provider_id="school", name=os.getenv("SSO_OIDC_NAME", "School account")
+    )
+SOCIALACCOUNT_PROVIDERS = {name: {"APPS": [app]} for name, app in SSO_APPS.items() if app}
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SchoolSocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.NoSignupAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# An existing account with the same e-mail address is linked when the provider vouches for
+# it. Accounts here are made by the school (no self sign-up, no e-mail change by users).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+ACCOUNT_EMAIL_VERIFICATION = SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a button posts (with the CSRF token) to start a login
+# Served over HTTPS (secure cookies): the redirect URI given to the provider is https://,
+# as registered, even when a proxy forgets to say that the request came in over HTTPS.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
+]
 
 # A student's answer is at most 10,000 characters per field; a highlight answer carries
 # its quotes too. Keep the request ceiling well above that but bounded.

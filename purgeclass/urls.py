@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", include("accounts.urls")),  # single sign-on
     path("", include("sources.urls")),
     path("", include("exercises.urls")),
 ]
