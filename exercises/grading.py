@@ -47,6 +47,7 @@ from .models import (
     QuestionSource,
     Submission,
 )
+from .signals import grades_released
 
 OBJECTIVE_KINDS = [name for name, kind in KINDS.items() if kind.objective]
 
@@ -163,14 +164,18 @@ def release(submissions, now=None):
 
     Returns the number of submissions released.
     """
-    return (
+    now = now or timezone.now()
+    count = (
         _selected(submissions)
         .filter(
             status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
             released_at__isnull=True,
         )
-        .update(released_at=now or timezone.now(), release_seen=False)
+        .update(released_at=now, release_seen=False)
     )
+    # Others (the LMS grade passback) hear of it; they only enqueue work, never block.
+    grades_released.send(Submission, submissions=_selected(submissions).filter(released_at=now))
+    return count
 
 
 def withdraw_release(submissions):

@@ -222,3 +222,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# LTI 1.3 tool for the school's LMS (lti/, docs/lti.md): django-lti's registrations, and
+# background grade passback through django-tasks' database backend (no new server; run
+# `manage.py db_worker` beside the app).
+INSTALLED_APPS += ["lti_tool", "django_tasks", "django_tasks_db", "lti"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LTI_CLOCK_LEEWAY = envint("LTI_CLOCK_LEEWAY", "30")  # seconds a platform's clock may be off
+LTI_PASSBACK_ATTEMPTS = envint("LTI_PASSBACK_ATTEMPTS", "6")
+LTI_PASSBACK_RETRY_SECONDS = envint("LTI_PASSBACK_RETRY_SECONDS", "60")

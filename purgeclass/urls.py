@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("", include("sources.urls")),
     path("", include("exercises.urls")),
+    path("", include("lti.urls")),
 ]
