@@ -44,13 +44,30 @@ def _username(lti_user):
     return f"lti{lti_user.registration_id}-{hashlib.sha256(sub.encode()).hexdigest()[:32]}"
 
 
+def _existing_account(lti_user, *, instructor):
+    """The account the school already made for this person: the one account with the
+    e-mail the LMS gives, of the same kind (a teacher's for an instructor, a student's for
+    a learner). Never an administrator's: an LMS cannot sign anyone in as one."""
+    if not lti_user.email:
+        return None
+    accounts = list(
+        get_user_model().objects.filter(
+            email__iexact=lti_user.email, is_superuser=False, is_staff=instructor
+        )[:2]
+    )
+    return accounts[0] if len(accounts) == 1 else None
+
+
 def account_for(lti_user, *, instructor):
     """The purgeclass account of an LMS user, made on first sight; LMS instructors (and only
     they) become staff in the Teachers group. An account is never demoted here: a teacher
     who is also enrolled somewhere as a learner stays a teacher."""
     user = lti_user.auth_user
     if user is None:
+        user = _existing_account(lti_user, instructor=instructor)
+    if user is None:
         user, _ = get_user_model().objects.get_or_create(username=_username(lti_user))
+    if lti_user.auth_user_id != user.pk:
         lti_user.auth_user = user
         lti_user.save(update_fields=["auth_user"])
     changed = []
