@@ -165,6 +165,7 @@ class Platform:
         self.deep_links = []
         self.registrations = []
         self.refuse_registration = False
+        self.advertised_issuer = None  # an issuer its configuration's address is not under
         self.registration_token = "token-" + uuid.uuid4().hex
         self.registration = None
         self.score_failures = 0  # answer this many score posts with a 503 first
@@ -288,7 +289,7 @@ class Platform:
 
     def openid_configuration(self):
         return {
-            "issuer": self.url,
+            "issuer": self.advertised_issuer or self.url,
             "authorization_endpoint": f"{self.url}/auth",
             "token_endpoint": f"{self.url}/token",
             "jwks_uri": f"{self.url}/jwks",
