@@ -2,7 +2,7 @@
 tool's keys, and what the teacher sees of the LMS (passback states, roster sync)."""
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -145,8 +145,8 @@ def deep_link(request):
 @login_required
 @require_GET
 def assignment_lms(request, pk):
-    """For the assignment's teacher: the LMS activities that open it, and where each
-    student's released score is on its way to the LMS gradebook."""
+    """For the assignment's teacher: sharing it (Google Classroom), the LMS courses of its
+    class, and where each student's released score is on its way to the LMS gradebook."""
     assignment = get_object_or_404(Assignment.objects.for_teacher(request.user), pk=pk)
     passbacks = (
         GradePassback.objects.filter(link__assignment=assignment)
@@ -157,7 +157,23 @@ def assignment_lms(request, pk):
     return render(
         request,
         "lti/assignment_lms.html",
-        {"assignment": assignment, "passbacks": passbacks, "courses": courses},
+        {
+            "assignment": assignment,
+            "passbacks": passbacks,
+            "courses": courses,
+            "classroom_share_url": google_classroom_share_url(request, assignment),
+        },
+    )
+
+
+def google_classroom_share_url(request, assignment):
+    """Google Classroom's plain share link: a page of Google's, no script of theirs here."""
+    return "https://classroom.google.com/share?" + urlencode(
+        {
+            "url": request.build_absolute_uri(assignment.get_absolute_url()),
+            "title": assignment.title,
+            "itemtype": "assignment",
+        }
     )
 
 
