@@ -67,6 +67,8 @@ class DatabaseLaunchDataStorage(CacheDataStorage):
 class ToolConfig(DjangoToolConfig):
     """django-lti's registry, except that only known, active deployments are accepted."""
 
+    refused_deployment_id = None
+
     def _active_deployment(self, **lookups):
         if self.registration_uuid is not None:
             lookups["registration__uuid"] = self.registration_uuid
@@ -77,6 +79,7 @@ class ToolConfig(DjangoToolConfig):
             .first()
         )
         if self.deployment is None:
+            self.refused_deployment_id = lookups["deployment_id"]
             return None
         return Deployment().set_deployment_id(self.deployment.deployment_id)
 
@@ -130,10 +133,17 @@ def validated_launch(request):
     audience, deployment, message). Call inside a transaction: the nonce is used up here.
     """
     current_key()
-    launch = MessageLaunch(request, ToolConfig(), launch_data_storage=_storage())
+    config = ToolConfig()
+    launch = MessageLaunch(request, config, launch_data_storage=_storage())
     try:
         launch.validate()
     except LtiException as error:
+        if config.refused_deployment_id is not None:
+            raise LaunchRefused(
+                f"This LMS deployment ({config.refused_deployment_id}) is not activated in "
+                "purgeclass. An administrator activates it with `manage.py "
+                "lti_activate_deployment`."
+            ) from error
         raise LaunchRefused(str(error)) from error
     except (KeyError, ValueError, TypeError) as error:  # a malformed token or claim
         raise LaunchRefused(f"The launch is malformed: {error}") from error
