@@ -8,17 +8,49 @@ from html import unescape
 import pytest
 import requests
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from lti_tool.models import LtiDeployment, LtiRegistration
+from pytest_django.live_server_helper import LiveServer
 
 from exercises.demo import TEACHERS_GROUP
 
 from .platform import INSTRUCTOR, LEARNER, Platform
 
 
+class _ThreadedLiveServerThread(LiveServerThread):
+    # Always a thread per request: the LMS calls purgeclass back (for its keys) while a
+    # launch is still being answered. The e2e package serves requests in turn instead
+    # (tests/e2e/conftest.py), by patching LiveServerThread for the rest of the session.
+    server_class = ThreadedWSGIServer
+
+
+@pytest.fixture(scope="session")
+def _tool_server(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost:0", start=False)
+        server.thread = _ThreadedLiveServerThread(
+            "localhost",
+            static_handler=server.thread.static_handler,
+            connections_override=server.thread.connections_override,
+            port=0,
+        )
+        server.thread.daemon = True
+        server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def platform(live_server):
+def live_tool(_tool_server, transactional_db):
+    """purgeclass on a live server, with the test's (committed) database."""
+    return _tool_server
+
+
+@pytest.fixture
+def platform(live_tool):
     lms = Platform().start()
-    lms.register_tool(live_server.url)
+    lms.register_tool(live_tool.url)
     yield lms
     lms.stop()
 

@@ -71,9 +71,9 @@ def deep_link(browser, platform, tool_url, assignment):
 
 
 def test_teacher_deep_links_an_assignment_and_the_lms_gets_a_signed_activity(
-    platform, school, browser, live_server
+    platform, school, browser, live_tool
 ):
-    picker, answer = deep_link(browser, platform, live_server.url, school)
+    picker, answer = deep_link(browser, platform, live_tool.url, school)
 
     assert "Moscow trials" in picker.text
     assert "Someone else" not in picker.text
@@ -95,13 +95,13 @@ def test_student_cannot_open_the_assignment_picker(platform, school, browser):
     assert "Only the course's instructors" in unescape(response.text)
 
 
-def test_picking_an_assignment_not_offered_is_refused(platform, school, browser, live_server):
+def test_picking_an_assignment_not_offered_is_refused(platform, school, browser, live_tool):
     other = factories.AssignmentFactory(title="Not the teacher's")
     url = platform.launch_url(person("t-1", INSTRUCTOR), "course-1", kind="deep_link")
-    picker = browser.get(live_server.url + launch(browser, url).headers["Location"])
+    picker = browser.get(live_tool.url + launch(browser, url).headers["Location"])
 
     answer = browser.post(
-        live_server.url + reverse("lti:deep_link"), {**_form(picker), "assignment": other.pk}
+        live_tool.url + reverse("lti:deep_link"), {**_form(picker), "assignment": other.pk}
     )
 
     assert answer.status_code == 400
@@ -114,8 +114,8 @@ def _linked_activity(platform, browser, tool_url, assignment):
     return platform.deep_links[0]["resource_link_id"]
 
 
-def test_teacher_launch_brings_the_roster_into_the_class(platform, school, browser, live_server):
-    link = _linked_activity(platform, browser, live_server.url, school)
+def test_teacher_launch_brings_the_roster_into_the_class(platform, school, browser, live_tool):
+    link = _linked_activity(platform, browser, live_tool.url, school)
 
     response = launch(
         browser,
@@ -123,7 +123,7 @@ def test_teacher_launch_brings_the_roster_into_the_class(platform, school, brows
     )
 
     assert response.status_code == 302
-    page = browser.get(live_server.url + response.headers["Location"])
+    page = browser.get(live_tool.url + response.headers["Location"])
     assert "Class list from the LMS: 2 students, 2 teachers." in page.text
     classroom = school.classroom
     students = get_user_model().objects.filter(enrollments__classroom=classroom)
@@ -137,9 +137,9 @@ def test_teacher_launch_brings_the_roster_into_the_class(platform, school, brows
 
 
 def test_student_launch_of_the_deep_linked_activity_opens_the_assignment(
-    platform, school, browser, live_server
+    platform, school, browser, live_tool
 ):
-    link = _linked_activity(platform, browser, live_server.url, school)
+    link = _linked_activity(platform, browser, live_tool.url, school)
     browser.cookies.clear()
 
     response = launch(
@@ -174,15 +174,15 @@ def _worker(*args):
 
 
 @pytest.fixture
-def launched_student(platform, school, browser, live_server):
-    link = _linked_activity(platform, browser, live_server.url, school)
+def launched_student(platform, school, browser, live_tool):
+    link = _linked_activity(platform, browser, live_tool.url, school)
     browser.cookies.clear()
     launch(browser, platform.launch_url(person("s-1", LEARNER), "course-1", resource_link_id=link))
     return LtiUser.objects.get(sub="s-1").auth_user
 
 
 def test_released_score_arrives_in_the_lms_gradebook(
-    platform, school, launched_student, browser, live_server
+    platform, school, launched_student, browser, live_tool
 ):
     _released_through_the_desk(school, launched_student, 7)
     assert platform.scores == []  # the release did not wait for the LMS

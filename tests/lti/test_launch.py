@@ -83,7 +83,7 @@ def test_login_initiation_sets_state_cookie_and_redirects_to_the_platform(platfo
     )
     assert response.status_code == 302
     assert response.headers["Location"].startswith(f"{platform.url}/auth?")
-    assert any(name.startswith("lti1p3-state-") for name in response.cookies)
+    assert any(cookie.name.startswith("lti1p3-state-") for cookie in response.cookies)
 
 
 def test_login_initiation_from_an_unknown_platform_is_refused(platform, registered):

@@ -51,11 +51,11 @@ def _register(browser, tool_url, platform):
 
 
 def test_dynamic_registration_saves_the_accepted_registration_and_its_deployment(
-    live_server, platform
+    live_tool, platform
 ):
-    browser = _admin_browser(live_server.url)
+    browser = _admin_browser(live_tool.url)
 
-    response = _register(browser, live_server.url, platform)
+    response = _register(browser, live_tool.url, platform)
 
     assert response.status_code == 200, response.text
     assert "lti/close.js" in response.text
@@ -66,13 +66,13 @@ def test_dynamic_registration_saves_the_accepted_registration_and_its_deployment
     deployment = LtiDeployment.objects.get()
     assert (deployment.deployment_id, deployment.is_active) == (platform.deployment_id, True)
     [sent] = platform.registrations
-    assert sent["initiate_login_uri"] == f"{live_server.url}/lti/login/"
-    assert sent["jwks_uri"] == f"{live_server.url}/lti/jwks/"
+    assert sent["initiate_login_uri"] == f"{live_tool.url}/lti/login/"
+    assert sent["jwks_uri"] == f"{live_tool.url}/lti/jwks/"
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in sent["scope"]
 
 
-def test_a_student_can_launch_right_after_dynamic_registration(live_server, platform):
-    _register(_admin_browser(live_server.url), live_server.url, platform)
+def test_a_student_can_launch_right_after_dynamic_registration(live_tool, platform):
+    _register(_admin_browser(live_tool.url), live_tool.url, platform)
     Group.objects.get_or_create(name=TEACHERS_GROUP)
     assignment = factories.AssignmentFactory()
     platform.add_course("course-1", "Year 12 History")
@@ -88,10 +88,10 @@ def test_a_student_can_launch_right_after_dynamic_registration(live_server, plat
     assert response.headers["Location"] == assignment.get_absolute_url()
 
 
-def test_registration_refused_by_the_lms_saves_nothing(live_server, platform):
+def test_registration_refused_by_the_lms_saves_nothing(live_tool, platform):
     platform.refuse_registration = True
 
-    response = _register(_admin_browser(live_server.url), live_server.url, platform)
+    response = _register(_admin_browser(live_tool.url), live_tool.url, platform)
 
     assert response.status_code == 400
     assert "refused the registration" in unescape(response.text)
@@ -99,30 +99,30 @@ def test_registration_refused_by_the_lms_saves_nothing(live_server, platform):
     assert not LtiDeployment.objects.exists()
 
 
-def test_registration_with_a_wrong_token_saves_nothing(live_server, platform):
+def test_registration_with_a_wrong_token_saves_nothing(live_tool, platform):
     platform.registration_token = "the-lms-expects-another"
-    browser = _admin_browser(live_server.url)
+    browser = _admin_browser(live_tool.url)
     query = {
         "openid_configuration": f"{platform.url}/.well-known/openid-configuration",
         "registration_token": "stale-token",
         "csrfmiddlewaretoken": "",
     }
-    browser.get(f"{live_server.url}/lti/register/", params=query)
+    browser.get(f"{live_tool.url}/lti/register/", params=query)
     query["csrfmiddlewaretoken"] = browser.cookies["csrftoken"]
 
-    response = browser.post(f"{live_server.url}/lti/register/", query)
+    response = browser.post(f"{live_tool.url}/lti/register/", query)
 
     assert response.status_code == 400
     assert "401" in response.text
     assert not LtiRegistration.objects.exists()
 
 
-def test_configuration_not_under_its_issuer_is_refused(live_server, platform):
+def test_configuration_not_under_its_issuer_is_refused(live_tool, platform):
     platform.advertised_issuer = "https://lms.elsewhere.example"
-    browser = _admin_browser(live_server.url)
+    browser = _admin_browser(live_tool.url)
 
     response = browser.get(
-        f"{live_server.url}/lti/register/",
+        f"{live_tool.url}/lti/register/",
         params={"openid_configuration": f"{platform.url}/.well-known/openid-configuration"},
     )
 
@@ -131,13 +131,13 @@ def test_configuration_not_under_its_issuer_is_refused(live_server, platform):
     assert not LtiRegistration.objects.exists()
 
 
-def test_only_an_administrator_may_register_an_lms(live_server, platform):
+def test_only_an_administrator_may_register_an_lms(live_tool, platform):
     teacher = factories.TeacherFactory(username="teacher")
     teacher.set_password("correct horse battery staple")
     teacher.save()
     with requests.Session() as browser:
         response = browser.get(
-            f"{live_server.url}/lti/register/",
+            f"{live_tool.url}/lti/register/",
             params={"openid_configuration": f"{platform.url}/.well-known/openid-configuration"},
             allow_redirects=False,
         )
