@@ -134,8 +134,9 @@ def validated_launch(request):
     """
     current_key()
     config = ToolConfig()
-    launch = MessageLaunch(request, config, launch_data_storage=_storage())
     try:
+        # The constructor reads cookies already (and may refuse): inside the try.
+        launch = MessageLaunch(request, config, launch_data_storage=_storage())
         launch.validate()
     except LtiException as error:
         if config.refused_deployment_id is not None:
@@ -143,6 +144,12 @@ def validated_launch(request):
                 f"This LMS deployment ({config.refused_deployment_id}) is not activated in "
                 "purgeclass. An administrator activates it with `manage.py "
                 "lti_activate_deployment`."
+            ) from error
+        if "cookie" in str(error) or "State not found" in str(error):
+            raise LaunchRefused(
+                f"{error}. Your browser did not send back the cookie purgeclass set a moment "
+                "ago: it may block cookies inside the LMS's page. Open the activity in a new "
+                "window (or allow cookies for purgeclass) and try again."
             ) from error
         raise LaunchRefused(str(error)) from error
     except (KeyError, ValueError, TypeError) as error:  # a malformed token or claim
