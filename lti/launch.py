@@ -155,7 +155,20 @@ def validated_launch(request):
     except (KeyError, ValueError, TypeError) as error:  # a malformed token or claim
         raise LaunchRefused(f"The launch is malformed: {error}") from error
     record_nonce(launch.get_launch_data())
+    forget_old_launches()
     return launch
+
+
+# A launch's token lives minutes; its nonce is kept a day, then forgotten with the expired
+# launch data, so neither table grows without end.
+KEEP_USED_NONCES = datetime.timedelta(days=1)
+
+
+def forget_old_launches(now=None):
+    """Delete nonces used over a day ago and launch data past their expiry."""
+    now = now or timezone.now()
+    UsedNonce.objects.filter(used_at__lt=now - KEEP_USED_NONCES).delete()
+    LaunchValue.objects.filter(expires_at__lt=now).delete()
 
 
 def record_nonce(body):

@@ -1,9 +1,16 @@
-"""Administrators' commands: activating a deployment, rotating the tool's keys."""
+"""Administrators' commands (activating a deployment, rotating the tool's keys), and the
+launch records that are forgotten."""
+
+import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from lti_tool.models import Key, LtiDeployment, LtiRegistration
+
+from lti.launch import forget_old_launches
+from lti.models import LaunchValue, UsedNonce
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +53,16 @@ def test_rotated_keys_are_all_published_until_the_old_one_is_retired(client):
     assert len(both) == 2 and first[0]["kid"] in {key["kid"] for key in both}
     assert len(latest) == 1 and latest[0]["kid"] not in {key["kid"] for key in both}
     assert Key.objects.filter(is_active=False).count() == 2
+
+
+def test_old_nonces_and_expired_launch_data_are_forgotten():
+    now = timezone.now()
+    UsedNonce.objects.create(issuer="i", nonce="old", used_at=now - datetime.timedelta(days=2))
+    UsedNonce.objects.create(issuer="i", nonce="recent", used_at=now - datetime.timedelta(hours=1))
+    LaunchValue.objects.create(key="gone", value=True, expires_at=now - datetime.timedelta(1))
+    LaunchValue.objects.create(key="kept", value=True, expires_at=now + datetime.timedelta(1))
+
+    forget_old_launches(now)
+
+    assert list(UsedNonce.objects.values_list("nonce", flat=True)) == ["recent"]
+    assert list(LaunchValue.objects.values_list("key", flat=True)) == ["kept"]
