@@ -11,6 +11,8 @@ import datetime
 import ipaddress
 import json
 import ssl
+import threading
+import time
 
 import pytest
 from cryptography import x509
@@ -113,7 +115,17 @@ def https_tool(transactional_db, tmp_path, monkeypatch):
     server.thread.daemon = True
     server.start()
     yield f"https://127.0.0.1:{server.thread.port}"
-    server.stop()
+    server.thread.terminate()
+    # The browser's last connections may still be closing in request threads, which use
+    # the shared in-memory database connection: let them end before it stops being shared.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)") and thread.is_alive()
+        for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
+    for connection in server.thread.connections_override.values():
+        connection.dec_thread_sharing()
 
 
 def _embedded_settings(settings, lms_origin):
