@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup demo lint format e2e screenshots clean \
+.PHONY: run test setup demo worker lint format e2e screenshots clean \
 	bench-data bench-pages bench-load bench-export bench-scale
 
 $(STAMP): pyproject.toml
@@ -26,6 +26,10 @@ run: demo
 	@echo "  Students log in at http://127.0.0.1:8000/accounts/login/ ; teachers at http://127.0.0.1:8000/admin/"
 	@echo ""
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+## Beside `make run`, in a second terminal: sends released grades to the LMS (docs/lti.md).
+worker: setup
+	DEBUG=true $(PY) manage.py db_worker
 
 ## The second command: the whole test suite (browser tests too when Chromium is installed).
 test: setup

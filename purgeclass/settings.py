@@ -300,3 +300,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# LTI 1.3 tool for the school's LMS (lti/, docs/lti.md): django-lti's registrations, and
+# background grade passback through django-tasks' database backend (no new server; run
+# `manage.py db_worker` beside the app).
+INSTALLED_APPS += ["lti_tool", "django_tasks", "django_tasks_db", "lti"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LTI_CLOCK_LEEWAY = envint("LTI_CLOCK_LEEWAY", "30")  # seconds a platform's clock may be off
+LTI_PASSBACK_ATTEMPTS = envint("LTI_PASSBACK_ATTEMPTS", "6")
+LTI_PASSBACK_RETRY_SECONDS = envint("LTI_PASSBACK_RETRY_SECONDS", "60")
+# The LMS shows purgeclass inside its course page (an iframe): name the LMS's origins, e.g.
+# "https://school.instructure.com,https://moodle.school.org". Only they may frame it, and
+# the session and CSRF cookies go with requests inside that frame (SameSite=None, which
+# browsers accept only with Secure: HTTPS). PyLTI1p3's own state cookie is already
+# SameSite=None; Secure over HTTPS.
+LTI_FRAME_ANCESTORS = envlist("LTI_FRAME_ANCESTORS", "")
+if LTI_FRAME_ANCESTORS:
+    if not SESSION_COOKIE_SECURE:
+        raise ImproperlyConfigured(
+            "LTI_FRAME_ANCESTORS needs HTTPS and secure cookies: browsers drop the "
+            "SameSite=None cookies an embedded purgeclass needs unless they are Secure."
+        )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'self'", *LTI_FRAME_ANCESTORS]
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"

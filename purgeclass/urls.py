@@ -30,4 +30,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),  # single sign-on
     path("", include("sources.urls")),
     path("", include("exercises.urls")),
+    path("", include("lti.urls")),
 ]

@@ -305,15 +305,33 @@ exercises:submit                                              POST   login     d
 exercises:analytics                                           GET    login     404     404           ok      404           ok
 exercises:analytics                                           POST   login     404     404           done    404           done
 exercises:analytics_projector                                 GET    login     404     404           ok      404           ok
+lti:jwks                                                      GET    ok        ok      ok            ok      ok            ok
+lti:login                                                     GET    400       400     400           400     400           400
+lti:launch                                                    POST   400       400     400           400     400           400
+lti:deep_link                                                 GET    login     400     400           400     400           400
+lti:deep_link                                                 POST   login     400     400           400     400           400
+lti:register                                                  GET    login     login   login         login   login         400
+lti:register                                                  POST   login     login   login         login   login         400
+lti:assignment_lms                                            GET    login     404     404           ok      404           ok
+lti:sync_roster                                               POST   login     404     404           ok      404           ok
 """
 
 
 # Requests -------------------------------------------------------------------------------
 
 ADMIN_FORM_VIEWS = ("_add", "_change", "_delete")
-POST_ONLY = {"logout", "admin:logout", "exercises:save_answer", "exercises:start"}
+POST_ONLY = {
+    "logout",
+    "admin:logout",
+    "exercises:save_answer",
+    "exercises:start",
+    "lti:launch",
+    "lti:sync_roster",
+}
 POSTED = {
     "exercises:join_class",
+    "lti:deep_link",
+    "lti:register",
     "exercises:submit",
     "exercises:analytics",
     "admin:sources_unit_import",
