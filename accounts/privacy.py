@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from lti_tool.models import LtiUser
 
 from exercises.models import Answer, CriterionGrade, Enrollment, FeaturedAnswer, Grade, Submission
 
@@ -163,8 +164,28 @@ def export_student(user):
         "email_addresses": list(
             EmailAddress.objects.filter(user=user).order_by("pk").values("email", "verified")
         ),
+        "learning_platform_accounts": [
+            {
+                "platform": link.registration.issuer,
+                "subject": link.sub,
+                "name": link.name,
+                "email": link.email,
+                "first_launch": _when(link.datetime_created),
+            }
+            for link in LtiUser.objects.filter(auth_user=user)
+            .select_related("registration")
+            .order_by("pk")
+        ],
+        # The accommodations' note is written for teachers, never shown on the student's
+        # pages; it is still data about the student, so a copy of their data holds it.
         "enrolments": [
-            {"class": e.classroom.name, "joined_at": _when(e.joined_at)}
+            {
+                "class": e.classroom.name,
+                "joined_at": _when(e.joined_at),
+                "extra_time_percent": e.extra_time_percent,
+                "extended_due_at": _when(e.extended_due_at),
+                "accommodation_note": e.accommodation_note,
+            }
             for e in Enrollment.objects.filter(student=user).select_related("classroom")
         ],
         "submissions": [
@@ -175,6 +196,8 @@ def export_student(user):
                 "started_at": _when(s.started_at),
                 "submitted_at": _when(s.submitted_at),
                 "late": s.late,
+                "time_limit_ends_at": _when(s.deadline),
+                "handed_in_by_the_clock": s.timed_out,
                 "released_at": _when(s.released_at),
                 "answers": [answer(a) for a in s.answers.all()],
             }
@@ -191,6 +214,9 @@ def _refuse_staff(user):
 
 def _forget_sign_ins(user, username):
     SocialAccount.objects.filter(user=user).delete()  # their tokens go with them
+    # The LMS's copy of who they are (name, e-mail) would outlive the account: django-lti
+    # only sets the link to NULL when the user goes. A later launch makes a new account.
+    LtiUser.objects.filter(auth_user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()

@@ -99,7 +99,7 @@ def test_exporting_takes_the_same_number_of_queries_for_one_assignment_or_twenty
     give_work(large, factories.ClassroomFactory(), assignments=20)
 
     for student in (small, large):
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):  # 13, and the LMS accounts
             call_command("export_student_data", student.username, stdout=io.StringIO())
 
 
@@ -201,3 +201,57 @@ def test_the_commands_name_an_unknown_student(db):
         call_command("export_student_data", "nobody")
     with pytest.raises(CommandError, match="No user is called 'nobody'"):
         call_command("forget_student", "nobody", "--anonymise")
+
+
+@pytest.fixture
+def lms_pupil(pupil):
+    from lti_tool.models import LtiRegistration, LtiUser
+
+    registration = LtiRegistration.objects.create(
+        name="LMS",
+        issuer="https://lms.example",
+        client_id="c",
+        auth_url="https://lms.example/a",
+        token_url="https://lms.example/t",
+        keyset_url="https://lms.example/k",
+    )
+    LtiUser.objects.create(
+        registration=registration,
+        sub="lms-7",
+        name="Pupil Seven",
+        email="pupil7@school.example",
+        auth_user=pupil,
+    )
+    enrollment = Enrollment.objects.get(student=pupil)
+    enrollment.extra_time_percent = 25
+    enrollment.accommodation_note = "Reader pen in exams."
+    enrollment.save()
+    return pupil
+
+
+def test_export_holds_the_lms_account_and_the_accommodations(lms_pupil):
+    data = export("pupil7")
+    assert data["learning_platform_accounts"] == [
+        {
+            "platform": "https://lms.example",
+            "subject": "lms-7",
+            "name": "Pupil Seven",
+            "email": "pupil7@school.example",
+            "first_launch": data["learning_platform_accounts"][0]["first_launch"],
+        }
+    ]
+    (enrolment,) = data["enrolments"]
+    assert (enrolment["extra_time_percent"], enrolment["accommodation_note"]) == (
+        25,
+        "Reader pen in exams.",
+    )
+    assert "handed_in_by_the_clock" in data["submissions"][0]
+
+
+@pytest.mark.parametrize("how", ["--erase", "--anonymise"])
+def test_forgetting_a_student_removes_the_lms_copy_of_their_name(lms_pupil, how):
+    from lti_tool.models import LtiUser
+
+    call_command("forget_student", "pupil7", how, stdout=io.StringIO())
+    assert not LtiUser.objects.filter(sub="lms-7").exists()
+    assert not LtiUser.objects.filter(email="pupil7@school.example").exists()
