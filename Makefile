@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test setup demo lint format e2e screenshots clean \
-	bench-data bench-pages bench-load bench-export bench-scale
+	bench-data bench-pages bench-load bench-export bench-scale \
+	bench-hashing bench-resilience bench-frontend
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,3 +80,6 @@ bench-export: setup
 
 bench-scale: setup
 	$(PY) bench/scale.py
+
+bench-hashing: setup
+	$(PY) bench/hashing.py

@@ -115,7 +115,7 @@ def prepare(args, env):
     classroom = Classroom.objects.get(join_code=demo.DEMO_JOIN_CODE)
     assignment = Assignment.objects.get(classroom=classroom, title=demo.ASSIGNMENT_TITLE)
     User = get_user_model()
-    password = make_password(PASSWORD)  # hashed once: PBKDF2 is slow on purpose
+    password = make_password(PASSWORD)  # hashed once: slow on purpose
     students = User.objects.bulk_create(
         User(username=f"{PREFIX}{i:04d}", password=password, first_name=f"Pupil {i}")
         for i in range(args.students)
