@@ -100,6 +100,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", "60"),
+        # A reused connection is checked before its first query in each request, so
+        # after a database restart the workers reconnect by themselves (purgeclass/outage.py).
         conn_health_checks=True,
     )
 }
@@ -222,7 +224,14 @@ AUTHENTICATION_BACKENDS = [
 # Added here rather than in the lists above so the security setup reads in one place.
 # AxesMiddleware must come last: it turns a refused login into the lockout page.
 INSTALLED_APPS += ["csp", "axes"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+# DatabaseOutageMiddleware: a database that cannot answer (restarting, a statement timeout,
+# a full disk) gives a 503 with Retry-After, not a 500 page (purgeclass/outage.py;
+# handler500 in purgeclass/urls.py covers errors raised outside views).
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "purgeclass.outage.DatabaseOutageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 
 # A student's answer is at most 10,000 characters per field; a highlight answer carries
 # its quotes too. Keep the request ceiling well above that but bounded.
