@@ -3,6 +3,7 @@
     python bench/load.py --students 30            # N simulated students
     python bench/load.py --students 600 --worker-class gthread --workers 3 --threads 4
     python bench/load.py --smoke                  # 5 students, a few seconds (CI)
+    python bench/load.py --students 600 --cpu-hog # a busy loop takes one core all along
 
 The script creates its own PostgreSQL database on 127.0.0.1:5432 (purgeclass_load unless
 --database), migrates it, loads the demo ("The Moscow trials: Duranty vs. Trotsky"),
@@ -552,6 +553,15 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database", default="purgeclass_load")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--cpu-hog",
+        type=int,
+        nargs="?",
+        const=1,
+        default=0,
+        metavar="CORES",
+        help="busy-loop processes, each pinned to a core, running the whole run (default 1)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--server-log", type=Path, help="gunicorn's output (default: none)")
     args = parser.parse_args()
@@ -563,17 +573,21 @@ def main():
 
     database_url = stack.create_database(args.database)
     log = open(args.server_log, "w") if args.server_log else None  # noqa: SIM115
+    hog = stack.CpuHog(args.cpu_hog)
     try:
         env = stack.production_env(database_url)
         print(f"Preparing {args.database}: migrate, demo, {args.students} students...")
         assignment_pk, plan = prepare(args, env)
-        with stack.Gunicorn(
-            env,
-            workers=args.workers,
-            worker_class=args.worker_class,
-            threads=args.threads,
-            log=log,
-        ) as server:
+        with (
+            hog,
+            stack.Gunicorn(
+                env,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.threads,
+                log=log,
+            ) as server,
+        ):
             concurrency = 2 * server.workers * server.threads
             asyncio.run(warm_up(server.url, concurrency, assignment_pk))
             run = Run(args, server.url, assignment_pk, plan)
@@ -581,12 +595,14 @@ def main():
                 f"{args.students} students on {server.url} ({server.label}); logins over "
                 f"{run.login_window:.0f} s, the bell at {run.bell:.0f} s, "
                 f"hard limit {run.deadline:.0f} s"
+                + (f"; {args.cpu_hog} busy-loop process(es) pinned" if args.cpu_hog else "")
             )
             cpu_before = server.cpu_seconds()
             own_cpu = resource.getrusage(resource.RUSAGE_SELF)
             timed_out = asyncio.run(drive(run))
             duration = run.now()
             server_cpu = server.cpu_seconds() - cpu_before
+            hog_cpu = hog.cpu_seconds()
             used = resource.getrusage(resource.RUSAGE_SELF)
             load_cpu = used.ru_utime + used.ru_stime - own_cpu.ru_utime - own_cpu.ru_stime
         checked, in_doubt, problems = verify(run, assignment_pk)
@@ -611,6 +627,7 @@ def main():
         f"{args.students} students, {server.label}, {duration:.0f} s; "
         f"server CPU {server_cpu:.0f} s, load generator CPU {load_cpu:.0f} s; "
         f"{doubles} double-clicked submits; {cut} saves not sent because the bell rang"
+        + (f"; CPU hog ({args.cpu_hog}) {hog_cpu:.0f} s" if args.cpu_hog else "")
     )
     print(
         f"Answers checked against the last acknowledged save: {checked}; lost or changed: "
@@ -634,6 +651,8 @@ def main():
                     "duration_s": duration,
                     "server_cpu_s": server_cpu,
                     "load_generator_cpu_s": load_cpu,
+                    "cpu_hog": args.cpu_hog,
+                    "cpu_hog_cpu_s": hog_cpu,
                     "double_clicks": doubles,
                     "saves_cut_by_bell": cut,
                     "answers_checked": checked,

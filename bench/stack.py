@@ -207,6 +207,43 @@ class Gunicorn:
         self.process.wait(timeout=5)
 
 
+class CpuHog:
+    """`count` busy-loop processes, each pinned to a core of its own (the last cores first),
+    for the whole of a `with` block: what a noisy neighbour, a backup or a virus scan does to
+    a small server. Stopped (SIGKILL, its own process group) however the block ends."""
+
+    LOOP = "while True:\n    pass\n"
+
+    def __init__(self, count=1):
+        self.count = count
+        self.processes = []
+
+    def __enter__(self):
+        cores = sorted(os.sched_getaffinity(0), reverse=True)
+        for n in range(self.count):
+            process = subprocess.Popen([sys.executable, "-c", self.LOOP], start_new_session=True)
+            self.processes.append(process)
+            os.sched_setaffinity(process.pid, {cores[n % len(cores)]})
+        return self
+
+    def cpu_seconds(self):
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for process in self.processes:
+            try:
+                fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
 def machine():
     """What the numbers were measured on."""
     model = "unknown"
