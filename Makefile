@@ -83,3 +83,8 @@ bench-scale: setup
 
 bench-hashing: setup
 	$(PY) bench/hashing.py
+
+## A worker killed, PostgreSQL restarted (while typing and at the bell), a statement timeout
+## and a full disk, under load, on a throwaway PostgreSQL cluster (initdb) of its own.
+bench-resilience: setup
+	$(PY) bench/resilience.py

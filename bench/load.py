@@ -148,11 +148,14 @@ class Stats:
     def __init__(self):
         self.samples = defaultdict(list)  # endpoint -> [(sent at, seconds)]
         self.errors = defaultdict(Counter)  # endpoint -> {what went wrong: count}
+        self.failures = []  # (endpoint, sent at, seconds, what went wrong), in order
+        self.retries = Counter()  # endpoint -> requests sent again (--retry)
 
     def record(self, endpoint, sent_at, seconds, error=None):
         self.samples[endpoint].append((sent_at, seconds))
         if error:
             self.errors[endpoint][error] += 1
+            self.failures.append((endpoint, sent_at, seconds, error))
 
     def error_count(self):
         return sum(sum(c.values()) for c in self.errors.values())
@@ -175,6 +178,7 @@ class StudentRecord:
     double_click: bool = False
     submitted: bool = False  # the server answered a submit with its redirect
     finished: bool = False
+    conflicts_resolved: int = 0  # a resent save found its earlier copy stored (409)
 
 
 class Run:
@@ -204,13 +208,19 @@ class Run:
 
     async def call(self, endpoint, request, expect=200):
         """The response if it had the expected status; None otherwise (recorded as an
-        error)."""
-        response, _ = await self.send(endpoint, request, expect)
-        return response
+        error). With --retry, `request` is a function making the request, sent again while
+        the server is unavailable (see `retrying`)."""
+        if self.args.retry:
+            response, failure = await retrying(self, endpoint, request, expect)
+        else:
+            response, failure = await self.send(endpoint, request, expect)
+        return None if failure else response
 
     async def send(self, endpoint, request, expect=200):
-        """(response, None), or (None, "unknown") when no answer came back, so the request
-        may or may not have been carried out, or (None, "refused")."""
+        """(response, None); or (None, "unknown") when no answer came back, so the request
+        may or may not have been carried out; or (response, "refused") for another status."""
+        if callable(request):
+            request = request()
         sent_at, started = self.now(), time.perf_counter()
         try:
             response = await request
@@ -220,10 +230,43 @@ class Run:
             return None, "unknown"
         elapsed = time.perf_counter() - started
         if response.status_code != expect:
-            self.stats.record(endpoint, sent_at, elapsed, f"HTTP {response.status_code}")
-            return None, "refused"
+            error = f"HTTP {response.status_code}"
+            if response.status_code == 503 and not response.headers.get("Retry-After"):
+                error += " without Retry-After"
+            self.stats.record(endpoint, sent_at, elapsed, error)
+            return response, "refused"
         self.stats.record(endpoint, sent_at, elapsed)
         return response, None
+
+
+# The server says "try again" (503 from purgeclass/outage.py; 502/504 from a proxy).
+UNAVAILABLE = {502, 503, 504}
+
+
+def retry_after(response):
+    try:
+        return float(response.headers.get("Retry-After", 5))
+    except (AttributeError, ValueError):
+        return 5.0  # no answer at all: answering.js's RETRY_DELAY
+
+
+async def retrying(run, endpoint, make, expect=200, until=None):
+    """Send `make()` until it is answered with `expect`, as a page that retries does (the
+    autosave after a 503 or a lost connection, a student pressing Submit again): again
+    after Retry-After seconds while the server is unavailable or did not answer, until
+    `until` (default: the run's hard limit, less a margin). Another refusal is final."""
+    until = run.deadline - 10 if until is None else until
+    while True:
+        response, failure = await run.send(endpoint, make, expect)
+        if failure is None:
+            return response, None
+        if failure == "refused" and response.status_code not in UNAVAILABLE:
+            return response, failure
+        wait = retry_after(response)
+        if run.now() + wait >= until:
+            return response, failure
+        run.stats.retries[endpoint] += 1
+        await asyncio.sleep(wait)
 
 
 def token_in(page):
@@ -240,15 +283,17 @@ async def student(run, i):
         base_url=run.url, timeout=args.request_timeout, limits=limits
     ) as client:
         await run.sleep_until(run.login_at[i])
-        page = await run.call("login form", client.get("/accounts/login/"))
+        page = await run.call("login form", lambda: client.get("/accounts/login/"))
         if page is None:
             return
         data = {"username": who, "password": PASSWORD, "csrfmiddlewaretoken": token_in(page.text)}
-        done = await run.call("login", client.post("/accounts/login/", data=data), expect=302)
+        done = await run.call(
+            "login", lambda: client.post("/accounts/login/", data=data), expect=302
+        )
         if done is None:
             return
-        await run.call("dashboard", client.get(done.headers["location"]))
-        page = await run.call("assignment page", client.get(run.assignment_url))
+        await run.call("dashboard", lambda: client.get(done.headers["location"]))
+        page = await run.call("assignment page", lambda: client.get(run.assignment_url))
         if page is None:
             return
         missing = [q.pk for q in run.plan if f'id="question-{q.pk}"' not in page.text]
@@ -265,14 +310,41 @@ async def student(run, i):
                 break
             fields = payload(question, rng, who, round_)
             url = f"{run.assignment_url}questions/{question.pk}/answer/"
-            body = {**fields, "revision": str(revisions[question.pk]), "csrfmiddlewaretoken": token}
-            saved, failure = await run.send(
-                "autosave", client.post(url, data=body, headers={"Accept": "application/json"})
-            )
-            if failure == "unknown":
-                # The server may have stored it after all: the check accepts either.
-                record.in_doubt[question.pk].append(fields)
-            if saved is None:
+            while True:
+                body = {
+                    **fields,
+                    "revision": str(revisions[question.pk]),
+                    "csrfmiddlewaretoken": token,
+                }
+                saved, failure = await run.send(
+                    "autosave",
+                    client.post(url, data=body, headers={"Accept": "application/json"}),
+                )
+                if failure == "unknown":
+                    # The server may have stored it after all: the check accepts either.
+                    record.in_doubt[question.pk].append(fields)
+                if not failure or not args.retry:
+                    break
+                # --retry: what static/js/answering.js does, the draft kept meanwhile.
+                if failure == "refused" and saved.status_code == 409:
+                    refusal = saved.json()
+                    if not (refusal.get("conflict") and record.in_doubt.get(question.pk)):
+                        break
+                    # A save whose answer was lost had been stored after all: this page
+                    # sees "another version" (its own); the student keeps theirs.
+                    revisions[question.pk] = refusal["revision"]
+                    record.conflicts_resolved += 1
+                    continue
+                if failure == "refused" and saved.status_code not in UNAVAILABLE:
+                    break
+                if failure == "refused" and "Not saved" not in saved.json().get("error", ""):
+                    run.stats.record("autosave", run.now(), 0, "503 without a clear message")
+                wait = retry_after(saved)
+                if run.now() + wait >= run.bell:
+                    break
+                run.stats.retries["autosave"] += 1
+                await asyncio.sleep(wait)
+            if failure:
                 continue
             answer = saved.json()
             if not answer.get("ok"):
@@ -284,7 +356,7 @@ async def student(run, i):
             record.in_doubt[question.pk] = []
 
         await run.sleep_until(run.bell + rng.uniform(0, args.rush))
-        confirm = await run.call("submit confirm", client.get(run.submit_url))
+        confirm = await run.call("submit confirm", lambda: client.get(run.submit_url))
         if confirm is not None:
             token = token_in(confirm.text)
         record.double_click = rng.random() < args.double_click
@@ -293,7 +365,7 @@ async def student(run, i):
             *(
                 run.call(
                     "submit",
-                    client.post(run.submit_url, data={"csrfmiddlewaretoken": token}),
+                    lambda: client.post(run.submit_url, data={"csrfmiddlewaretoken": token}),
                     expect=302,
                 )
                 for _ in range(clicks)
@@ -302,7 +374,7 @@ async def student(run, i):
         landed = next((p for p in posted if p is not None), None)
         record.submitted = landed is not None
         if landed is not None:
-            await run.call("after submit", client.get(landed.headers["location"]))
+            await run.call("after submit", lambda: client.get(landed.headers["location"]))
         record.finished = True
 
 
@@ -313,7 +385,7 @@ async def floor(run, stop):
         pending = set()
         tick = 0
         while not stop.is_set():
-            task = asyncio.create_task(run.call(FLOOR, client.get("/healthz/")))
+            task = asyncio.create_task(run.send(FLOOR, client.get("/healthz/")))
             pending.add(task)
             task.add_done_callback(pending.discard)
             tick += 1
@@ -561,6 +633,11 @@ def main():
         default=0,
         metavar="CORES",
         help="busy-loop processes, each pinned to a core, running the whole run (default 1)",
+    )
+    parser.add_argument(
+        "--retry",
+        action="store_true",
+        help="send again after a 503 or no answer, as the page does (bench/resilience.py)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--server-log", type=Path, help="gunicorn's output (default: none)")

@@ -23,16 +23,18 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 HOST = "127.0.0.1"
 
 
-def create_database(name):
-    """A fresh, empty database `name` (dropped first if a previous run left it)."""
-    drop_database(name)
-    with psycopg.connect(f"{POSTGRES}postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{POSTGRES}{name}"
+def create_database(name, server=POSTGRES, template=None):
+    """A fresh database `name` (dropped first if a previous run left it), empty or a copy
+    of `template`, on `server` (a postgres:// URL ending in "/")."""
+    drop_database(name, server)
+    with psycopg.connect(f"{server}postgres", autocommit=True) as conn:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    return f"{server}{name}"
 
 
-def drop_database(name):
-    with psycopg.connect(f"{POSTGRES}postgres", autocommit=True) as conn:
+def drop_database(name, server=POSTGRES):
+    with psycopg.connect(f"{server}postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
