@@ -88,3 +88,7 @@ bench-hashing: setup
 ## and a full disk, under load, on a throwaway PostgreSQL cluster (initdb) of its own.
 bench-resilience: setup
 	$(PY) bench/resilience.py
+
+## The assignment page (all 23 sources) in Chromium, CPU 4x slower, a slow 3G network.
+bench-frontend: setup
+	$(PY) bench/frontend.py
