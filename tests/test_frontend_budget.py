@@ -80,3 +80,20 @@ def test_assignment_page_with_all_23_sources_keeps_within_its_byte_budgets(
         if measured[kind] > budget * (1 + MARGIN)
     }
     assert not over, over
+
+
+def test_assignment_page_is_sent_gzip_compressed_to_browsers_that_accept_it(client, db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=StringIO())
+    from django.contrib.auth import get_user_model
+
+    assignment = Assignment.objects.get(
+        classroom__join_code=demo.DEMO_JOIN_CODE, title=demo.ASSIGNMENT_TITLE
+    )
+    client.force_login(get_user_model().objects.get(username="student1"))
+    plain = client.get(assignment.get_absolute_url())
+    packed = client.get(assignment.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 3
+    assert b"The Moscow trials" in gzip.decompress(packed.content)
