@@ -404,7 +404,7 @@ def main():
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, default=SCENARIOS)
-    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--saves", type=int, default=2, help="saves of each answer")
     parser.add_argument("--downtime", type=float, default=5.0, help="seconds PostgreSQL is down")
     parser.add_argument("--seed", type=int, default=1)
