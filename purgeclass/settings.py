@@ -119,8 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Argon2id first: new passwords and every login re-hash with it (purgeclass/hashers.py).
-# PBKDF2 stays so that the hashes made before still verify; Django upgrades each one at the
+# Argon2id first: new passwords are hashed with it (purgeclass/hashers.py). PBKDF2 stays so
+# that the hashes made before still verify; Django re-hashes each one with Argon2id at its
 # user's next login. Django's own Argon2PasswordHasher must not be listed too: it has the
 # same algorithm name, would take over verifying "argon2" hashes, and with its different
 # parameters would ask for a re-hash at every login.
