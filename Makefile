@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test setup demo worker lint format e2e screenshots clean \
-	bench-data bench-pages bench-load bench-export bench-scale
+	bench-data bench-pages bench-load bench-export bench-scale \
+	bench-hashing bench-resilience bench-frontend
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,3 +84,15 @@ bench-export: setup
 
 bench-scale: setup
 	$(PY) bench/scale.py
+
+bench-hashing: setup
+	$(PY) bench/hashing.py
+
+## A worker killed, PostgreSQL restarted (while typing and at the bell), a statement timeout
+## and a full disk, under load, on a throwaway PostgreSQL cluster (initdb) of its own.
+bench-resilience: setup
+	$(PY) bench/resilience.py
+
+## The assignment page (all 23 sources) in Chromium, CPU 4x slower, a slow 3G network.
+bench-frontend: setup
+	$(PY) bench/frontend.py
