@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup demo lint format e2e screenshots clean \
-	bench-data bench-pages bench-load bench-export bench-scale
+.PHONY: run test setup demo worker lint format e2e screenshots clean \
+	bench-data bench-pages bench-load bench-export bench-scale \
+	bench-hashing bench-resilience bench-frontend
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,10 @@ run: demo
 	@echo "  Students log in at http://127.0.0.1:8000/accounts/login/ ; teachers at http://127.0.0.1:8000/admin/"
 	@echo ""
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+## Beside `make run`, in a second terminal: sends released grades to the LMS (docs/lti.md).
+worker: setup
+	DEBUG=true $(PY) manage.py db_worker
 
 ## The second command: the whole test suite (browser tests too when Chromium is installed).
 test: setup
@@ -79,3 +84,15 @@ bench-export: setup
 
 bench-scale: setup
 	$(PY) bench/scale.py
+
+bench-hashing: setup
+	$(PY) bench/hashing.py
+
+## A worker killed, PostgreSQL restarted (while typing and at the bell), a statement timeout
+## and a full disk, under load, on a throwaway PostgreSQL cluster (initdb) of its own.
+bench-resilience: setup
+	$(PY) bench/resilience.py
+
+## The assignment page (all 23 sources) in Chromium, CPU 4x slower, a slow 3G network.
+bench-frontend: setup
+	$(PY) bench/frontend.py

@@ -3,6 +3,7 @@
     python bench/load.py --students 30            # N simulated students
     python bench/load.py --students 600 --worker-class gthread --workers 3 --threads 4
     python bench/load.py --smoke                  # 5 students, a few seconds (CI)
+    python bench/load.py --students 600 --cpu-hog # a busy loop takes one core all along
 
 The script creates its own PostgreSQL database on 127.0.0.1:5432 (purgeclass_load unless
 --database), migrates it, loads the demo ("The Moscow trials: Duranty vs. Trotsky"),
@@ -115,7 +116,7 @@ def prepare(args, env):
     classroom = Classroom.objects.get(join_code=demo.DEMO_JOIN_CODE)
     assignment = Assignment.objects.get(classroom=classroom, title=demo.ASSIGNMENT_TITLE)
     User = get_user_model()
-    password = make_password(PASSWORD)  # hashed once: PBKDF2 is slow on purpose
+    password = make_password(PASSWORD)  # hashed once: slow on purpose
     students = User.objects.bulk_create(
         User(username=f"{PREFIX}{i:04d}", password=password, first_name=f"Pupil {i}")
         for i in range(args.students)
@@ -147,11 +148,14 @@ class Stats:
     def __init__(self):
         self.samples = defaultdict(list)  # endpoint -> [(sent at, seconds)]
         self.errors = defaultdict(Counter)  # endpoint -> {what went wrong: count}
+        self.failures = []  # (endpoint, sent at, seconds, what went wrong), in order
+        self.retries = Counter()  # endpoint -> requests sent again (--retry)
 
     def record(self, endpoint, sent_at, seconds, error=None):
         self.samples[endpoint].append((sent_at, seconds))
         if error:
             self.errors[endpoint][error] += 1
+            self.failures.append((endpoint, sent_at, seconds, error))
 
     def error_count(self):
         return sum(sum(c.values()) for c in self.errors.values())
@@ -174,6 +178,7 @@ class StudentRecord:
     double_click: bool = False
     submitted: bool = False  # the server answered a submit with its redirect
     finished: bool = False
+    conflicts_resolved: int = 0  # a resent save found its earlier copy stored (409)
 
 
 class Run:
@@ -203,13 +208,19 @@ class Run:
 
     async def call(self, endpoint, request, expect=200):
         """The response if it had the expected status; None otherwise (recorded as an
-        error)."""
-        response, _ = await self.send(endpoint, request, expect)
-        return response
+        error). With --retry, `request` is a function making the request, sent again while
+        the server is unavailable (see `retrying`)."""
+        if self.args.retry:
+            response, failure = await retrying(self, endpoint, request, expect)
+        else:
+            response, failure = await self.send(endpoint, request, expect)
+        return None if failure else response
 
     async def send(self, endpoint, request, expect=200):
-        """(response, None), or (None, "unknown") when no answer came back, so the request
-        may or may not have been carried out, or (None, "refused")."""
+        """(response, None); or (None, "unknown") when no answer came back, so the request
+        may or may not have been carried out; or (response, "refused") for another status."""
+        if callable(request):
+            request = request()
         sent_at, started = self.now(), time.perf_counter()
         try:
             response = await request
@@ -219,10 +230,43 @@ class Run:
             return None, "unknown"
         elapsed = time.perf_counter() - started
         if response.status_code != expect:
-            self.stats.record(endpoint, sent_at, elapsed, f"HTTP {response.status_code}")
-            return None, "refused"
+            error = f"HTTP {response.status_code}"
+            if response.status_code == 503 and not response.headers.get("Retry-After"):
+                error += " without Retry-After"
+            self.stats.record(endpoint, sent_at, elapsed, error)
+            return response, "refused"
         self.stats.record(endpoint, sent_at, elapsed)
         return response, None
+
+
+# The server says "try again" (503 from purgeclass/outage.py; 502/504 from a proxy).
+UNAVAILABLE = {502, 503, 504}
+
+
+def retry_after(response):
+    try:
+        return float(response.headers.get("Retry-After", 5))
+    except (AttributeError, ValueError):
+        return 5.0  # no answer at all: answering.js's RETRY_DELAY
+
+
+async def retrying(run, endpoint, make, expect=200, until=None):
+    """Send `make()` until it is answered with `expect`, as a page that retries does (the
+    autosave after a 503 or a lost connection, a student pressing Submit again): again
+    after Retry-After seconds while the server is unavailable or did not answer, until
+    `until` (default: the run's hard limit, less a margin). Another refusal is final."""
+    until = run.deadline - 10 if until is None else until
+    while True:
+        response, failure = await run.send(endpoint, make, expect)
+        if failure is None:
+            return response, None
+        if failure == "refused" and response.status_code not in UNAVAILABLE:
+            return response, failure
+        wait = retry_after(response)
+        if run.now() + wait >= until:
+            return response, failure
+        run.stats.retries[endpoint] += 1
+        await asyncio.sleep(wait)
 
 
 def token_in(page):
@@ -239,15 +283,17 @@ async def student(run, i):
         base_url=run.url, timeout=args.request_timeout, limits=limits
     ) as client:
         await run.sleep_until(run.login_at[i])
-        page = await run.call("login form", client.get("/accounts/login/"))
+        page = await run.call("login form", lambda: client.get("/accounts/login/"))
         if page is None:
             return
         data = {"username": who, "password": PASSWORD, "csrfmiddlewaretoken": token_in(page.text)}
-        done = await run.call("login", client.post("/accounts/login/", data=data), expect=302)
+        done = await run.call(
+            "login", lambda: client.post("/accounts/login/", data=data), expect=302
+        )
         if done is None:
             return
-        await run.call("dashboard", client.get(done.headers["location"]))
-        page = await run.call("assignment page", client.get(run.assignment_url))
+        await run.call("dashboard", lambda: client.get(done.headers["location"]))
+        page = await run.call("assignment page", lambda: client.get(run.assignment_url))
         if page is None:
             return
         missing = [q.pk for q in run.plan if f'id="question-{q.pk}"' not in page.text]
@@ -264,14 +310,43 @@ async def student(run, i):
                 break
             fields = payload(question, rng, who, round_)
             url = f"{run.assignment_url}questions/{question.pk}/answer/"
-            body = {**fields, "revision": str(revisions[question.pk]), "csrfmiddlewaretoken": token}
-            saved, failure = await run.send(
-                "autosave", client.post(url, data=body, headers={"Accept": "application/json"})
-            )
-            if failure == "unknown":
-                # The server may have stored it after all: the check accepts either.
-                record.in_doubt[question.pk].append(fields)
-            if saved is None:
+            while True:
+                body = {
+                    **fields,
+                    "revision": str(revisions[question.pk]),
+                    "csrfmiddlewaretoken": token,
+                }
+                saved, failure = await run.send(
+                    "autosave",
+                    client.post(url, data=body, headers={"Accept": "application/json"}),
+                )
+                if failure == "unknown":
+                    # The server may have stored it after all: the check accepts either.
+                    record.in_doubt[question.pk].append(fields)
+                if not failure or not args.retry:
+                    break
+                # --retry: what static/js/answering.js does, the draft kept meanwhile.
+                if failure == "refused" and saved.status_code == 409:
+                    refusal = saved.json()
+                    if not (refusal.get("conflict") and record.in_doubt.get(question.pk)):
+                        break
+                    # A save whose answer was lost had been stored after all: this page
+                    # sees "another version" (its own); the student keeps theirs.
+                    revisions[question.pk] = refusal["revision"]
+                    record.conflicts_resolved += 1
+                    continue
+                if failure == "refused" and saved.status_code not in UNAVAILABLE:
+                    break
+                if failure == "refused" and "Not saved" not in saved.json().get("error", ""):
+                    run.stats.record("autosave", run.now(), 0, "503 without a clear message")
+                wait = retry_after(saved)
+                # The page's "review and submit" link first finishes every pending save
+                # (answering.js), so at the bell a student waits for them to go through.
+                if run.now() + wait >= run.deadline - 10:
+                    break
+                run.stats.retries["autosave"] += 1
+                await asyncio.sleep(wait)
+            if failure:
                 continue
             answer = saved.json()
             if not answer.get("ok"):
@@ -283,7 +358,7 @@ async def student(run, i):
             record.in_doubt[question.pk] = []
 
         await run.sleep_until(run.bell + rng.uniform(0, args.rush))
-        confirm = await run.call("submit confirm", client.get(run.submit_url))
+        confirm = await run.call("submit confirm", lambda: client.get(run.submit_url))
         if confirm is not None:
             token = token_in(confirm.text)
         record.double_click = rng.random() < args.double_click
@@ -292,7 +367,7 @@ async def student(run, i):
             *(
                 run.call(
                     "submit",
-                    client.post(run.submit_url, data={"csrfmiddlewaretoken": token}),
+                    lambda: client.post(run.submit_url, data={"csrfmiddlewaretoken": token}),
                     expect=302,
                 )
                 for _ in range(clicks)
@@ -301,7 +376,7 @@ async def student(run, i):
         landed = next((p for p in posted if p is not None), None)
         record.submitted = landed is not None
         if landed is not None:
-            await run.call("after submit", client.get(landed.headers["location"]))
+            await run.call("after submit", lambda: client.get(landed.headers["location"]))
         record.finished = True
 
 
@@ -312,7 +387,7 @@ async def floor(run, stop):
         pending = set()
         tick = 0
         while not stop.is_set():
-            task = asyncio.create_task(run.call(FLOOR, client.get("/healthz/")))
+            task = asyncio.create_task(run.send(FLOOR, client.get("/healthz/")))
             pending.add(task)
             task.add_done_callback(pending.discard)
             tick += 1
@@ -552,6 +627,20 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database", default="purgeclass_load")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--cpu-hog",
+        type=int,
+        nargs="?",
+        const=1,
+        default=0,
+        metavar="CORES",
+        help="busy-loop processes, each pinned to a core, running the whole run (default 1)",
+    )
+    parser.add_argument(
+        "--retry",
+        action="store_true",
+        help="send again after a 503 or no answer, as the page does (bench/resilience.py)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--server-log", type=Path, help="gunicorn's output (default: none)")
     args = parser.parse_args()
@@ -563,17 +652,21 @@ def main():
 
     database_url = stack.create_database(args.database)
     log = open(args.server_log, "w") if args.server_log else None  # noqa: SIM115
+    hog = stack.CpuHog(args.cpu_hog)
     try:
         env = stack.production_env(database_url)
         print(f"Preparing {args.database}: migrate, demo, {args.students} students...")
         assignment_pk, plan = prepare(args, env)
-        with stack.Gunicorn(
-            env,
-            workers=args.workers,
-            worker_class=args.worker_class,
-            threads=args.threads,
-            log=log,
-        ) as server:
+        with (
+            hog,
+            stack.Gunicorn(
+                env,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.threads,
+                log=log,
+            ) as server,
+        ):
             concurrency = 2 * server.workers * server.threads
             asyncio.run(warm_up(server.url, concurrency, assignment_pk))
             run = Run(args, server.url, assignment_pk, plan)
@@ -581,12 +674,14 @@ def main():
                 f"{args.students} students on {server.url} ({server.label}); logins over "
                 f"{run.login_window:.0f} s, the bell at {run.bell:.0f} s, "
                 f"hard limit {run.deadline:.0f} s"
+                + (f"; {args.cpu_hog} busy-loop process(es) pinned" if args.cpu_hog else "")
             )
             cpu_before = server.cpu_seconds()
             own_cpu = resource.getrusage(resource.RUSAGE_SELF)
             timed_out = asyncio.run(drive(run))
             duration = run.now()
             server_cpu = server.cpu_seconds() - cpu_before
+            hog_cpu = hog.cpu_seconds()
             used = resource.getrusage(resource.RUSAGE_SELF)
             load_cpu = used.ru_utime + used.ru_stime - own_cpu.ru_utime - own_cpu.ru_stime
         checked, in_doubt, problems = verify(run, assignment_pk)
@@ -611,6 +706,7 @@ def main():
         f"{args.students} students, {server.label}, {duration:.0f} s; "
         f"server CPU {server_cpu:.0f} s, load generator CPU {load_cpu:.0f} s; "
         f"{doubles} double-clicked submits; {cut} saves not sent because the bell rang"
+        + (f"; CPU hog ({args.cpu_hog}) {hog_cpu:.0f} s" if args.cpu_hog else "")
     )
     print(
         f"Answers checked against the last acknowledged save: {checked}; lost or changed: "
@@ -634,6 +730,8 @@ def main():
                     "duration_s": duration,
                     "server_cpu_s": server_cpu,
                     "load_generator_cpu_s": load_cpu,
+                    "cpu_hog": args.cpu_hog,
+                    "cpu_hog_cpu_s": hog_cpu,
                     "double_clicks": doubles,
                     "saves_cut_by_bell": cut,
                     "answers_checked": checked,

@@ -63,6 +63,7 @@ def main(paths):
     print(f"\n| run | {head} |\n| --- | {rule} |")
     facts = [
         ("server", lambda r: r["server"]),
+        ("busy-loop processes (--cpu-hog)", lambda r: str(r.get("cpu_hog", 0))),
         ("duration, s", lambda r: f"{r['duration_s']:.0f}"),
         ("requests", lambda r: f"{sum(x['requests'] for x in whole(r)):,}"),
         ("errors", lambda r: f"{sum(x['errors'] for x in whole(r))}"),

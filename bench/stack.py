@@ -23,16 +23,18 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 HOST = "127.0.0.1"
 
 
-def create_database(name):
-    """A fresh, empty database `name` (dropped first if a previous run left it)."""
-    drop_database(name)
-    with psycopg.connect(f"{POSTGRES}postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{POSTGRES}{name}"
+def create_database(name, server=POSTGRES, template=None):
+    """A fresh database `name` (dropped first if a previous run left it), empty or a copy
+    of `template`, on `server` (a postgres:// URL ending in "/")."""
+    drop_database(name, server)
+    with psycopg.connect(f"{server}postgres", autocommit=True) as conn:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    return f"{server}{name}"
 
 
-def drop_database(name):
-    with psycopg.connect(f"{POSTGRES}postgres", autocommit=True) as conn:
+def drop_database(name, server=POSTGRES):
+    with psycopg.connect(f"{server}postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -205,6 +207,43 @@ class Gunicorn:
         except ProcessLookupError:
             pass
         self.process.wait(timeout=5)
+
+
+class CpuHog:
+    """`count` busy-loop processes, each pinned to a core of its own (the last cores first),
+    for the whole of a `with` block: what a noisy neighbour, a backup or a virus scan does to
+    a small server. Stopped (SIGKILL, its own process group) however the block ends."""
+
+    LOOP = "while True:\n    pass\n"
+
+    def __init__(self, count=1):
+        self.count = count
+        self.processes = []
+
+    def __enter__(self):
+        cores = sorted(os.sched_getaffinity(0), reverse=True)
+        for n in range(self.count):
+            process = subprocess.Popen([sys.executable, "-c", self.LOOP], start_new_session=True)
+            self.processes.append(process)
+            os.sched_setaffinity(process.pid, {cores[n % len(cores)]})
+        return self
+
+    def cpu_seconds(self):
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for process in self.processes:
+            try:
+                fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
 
 
 def machine():

@@ -794,7 +794,6 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         "assignment_title",
         "status",
         "handed_in",
-        "accommodation",
         "auto_score",
         "total_score",
         "graded",
@@ -857,22 +856,33 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 
     @admin.display(description="handed in", ordering="submitted_at")
     def handed_in(self, submission):
-        # "Late" only when it is: a red cross for "on time" read as an error.
-        if submission.submitted_at is None:
-            return "–"
-        when = date_format(timezone.localtime(submission.submitted_at), "j M, H:i")
-        if submission.late:
-            return format_html('{} <strong class="desk-late">late</strong>', when)
-        return when
-
-    @admin.display(description="accommodation")
-    def accommodation(self, submission):
-        label = accommodation_label(
-            submission.extra_time, submission.extended_due_at, submission.accommodation_note
+        # "Late" only when it is: a red cross for "on time" read as an error. The student's
+        # accommodations and a clock that ran out go under it, not in a column of their own,
+        # so the list still fits a 1366-px laptop.
+        when = "–"
+        if submission.submitted_at is not None:
+            when = date_format(timezone.localtime(submission.submitted_at), "j M, H:i")
+            if submission.late:
+                when = format_html('{} <strong class="desk-late">late</strong>', when)
+        notes = [
+            note
+            for note in (
+                accommodation_label(
+                    submission.extra_time,
+                    submission.extended_due_at,
+                    submission.accommodation_note,
+                ),
+                "⏱ time ran out" if submission.timed_out else "",
+            )
+            if note
+        ]
+        if not notes:
+            return when
+        return format_html(
+            '{}<br><small class="desk-accommodation">{}</small>',
+            when,
+            format_html_join(" ", "{}", ((note,) for note in notes)),
         )
-        if submission.timed_out:
-            return format_html("{} {}", label, "⏱ time ran out") if label else "⏱ time ran out"
-        return label
 
     @admin.display(description="auto", ordering="auto_total")
     def auto_score(self, submission):

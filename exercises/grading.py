@@ -49,6 +49,7 @@ from .models import (
     QuestionSource,
     Submission,
 )
+from .signals import grades_released
 
 OBJECTIVE_KINDS = [name for name, kind in KINDS.items() if kind.objective]
 
@@ -181,6 +182,7 @@ def release(submissions, now=None):
     is held back, so a pupil never reads a partial total as their mark. Work not yet
     handed in is left alone. Returns a `Release` naming the held-back pupils and why.
     """
+    now = now or timezone.now()
     chosen = _selected(submissions).filter(released_at__isnull=True)
     handed_in = chosen.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED])
     waiting = Answer.objects.filter(submission=OuterRef("pk")).filter(awaiting_score())
@@ -210,9 +212,9 @@ def release(submissions, now=None):
     for submission in chosen.exclude(pk__in=handed_in.values("pk")).select_related("student"):
         result.skipped.append((pupil_name(submission.student), "not handed in yet"))
     result.skipped.sort()
-    result.released = graded(handed_in).update(
-        released_at=now or timezone.now(), release_seen=False
-    )
+    result.released = graded(handed_in).update(released_at=now, release_seen=False)
+    # Others (the LMS grade passback) hear of it; they only enqueue work, never block.
+    grades_released.send(Submission, submissions=_selected(submissions).filter(released_at=now))
     return result
 
 

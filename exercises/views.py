@@ -453,7 +453,8 @@ TOO_MANY_CODES = (
 
 @login_required
 def join_class(request):
-    form = JoinClassForm(request.POST or None)
+    # A join link (/classes/join/?code=...) fills the code in; joining still takes a press.
+    form = JoinClassForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST":
         user_key, address_key = f"user:{request.user.pk}", f"address:{address(request)}"
         if JOIN_PER_USER.blocked(user_key) or JOIN_PER_ADDRESS.blocked(address_key):

@@ -64,11 +64,16 @@ INSTALLED_APPS = [
     "import_export",
     "sources",
     "exercises",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed: the assignment page with 23 sources is 108 kB of HTML, 23 kB gzipped,
+    # 1.7 s less on a slow 3G school connection (docs/benchmarks.md). Below WhiteNoise, which
+    # serves static files pre-compressed. Django mitigates BREACH here ("Heal The Breach").
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -103,6 +109,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", "60"),
+        # A reused connection is checked before its first query in each request, so
+        # after a database restart the workers reconnect by themselves (purgeclass/outage.py).
         conn_health_checks=True,
     )
 }
@@ -115,6 +123,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first: new passwords are hashed with it (purgeclass/hashers.py). PBKDF2 stays so
+# that the hashes made before still verify; Django re-hashes each one with Argon2id at its
+# user's next login. Django's own Argon2PasswordHasher must not be listed too: it has the
+# same algorithm name, would take over verifying "argon2" hashes, and with its different
+# parameters would ask for a re-hash at every login.
+PASSWORD_HASHERS = [
+    "purgeclass.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,7 +244,76 @@ AUTHENTICATION_BACKENDS = [
 # Added here rather than in the lists above so the security setup reads in one place.
 # AxesMiddleware must come last: it turns a refused login into the lockout page.
 INSTALLED_APPS += ["csp", "axes"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+# DatabaseOutageMiddleware: a database that cannot answer (restarting, a statement timeout,
+# a full disk) gives a 503 with Retry-After, not a 500 page (purgeclass/outage.py;
+# handler500 in purgeclass/urls.py covers errors raised outside views).
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "purgeclass.outage.DatabaseOutageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+
+# Single sign-on (django-allauth): Google, Microsoft Entra ID and the school's own OpenID
+# Connect provider, set from SSO_<PROVIDER>_* variables here or as "Social applications" in
+# the admin. Each is limited to the school's e-mail domains; nobody becomes a teacher by
+# signing in unless a teacher domain or group is configured (accounts/sso.py). Passwords stay.
+def sso_app(prefix, **app_settings):
+    """One provider's app from SSO_<PREFIX>_CLIENT_ID, _SECRET, _DOMAINS, _TEACHER_DOMAINS
+    and _TEACHER_GROUPS; None when it has no client id. Refuses a provider without domains:
+    an SSO button open to every Google or Microsoft account in the world is never meant."""
+    client_id = os.getenv(f"SSO_{prefix}_CLIENT_ID", "").strip()
+    if not client_id:
+        return None
+    domains = envlist(f"SSO_{prefix}_DOMAINS", "")
+    if not domains:
+        raise ImproperlyConfigured(f"SSO_{prefix}_DOMAINS: name the school's e-mail domains")
+    return {
+        "client_id": client_id,
+        "secret": os.getenv(f"SSO_{prefix}_SECRET", ""),
+        "settings": {
+            "allowed_domains": domains,
+            "teacher_domains": envlist(f"SSO_{prefix}_TEACHER_DOMAINS", ""),
+            "teacher_groups": envlist(f"SSO_{prefix}_TEACHER_GROUPS", ""),
+            **app_settings,
+        },
+    }
+
+
+SSO_APPS = {
+    "google": sso_app("GOOGLE"),
+    # A tenant id (or the school's domain) admits only the school's directory.
+    "microsoft": sso_app("MICROSOFT", tenant=os.getenv("SSO_MICROSOFT_TENANT", "organizations")),
+    "openid_connect": sso_app(
+        "OIDC", server_url=os.getenv("SSO_OIDC_SERVER_URL", ""), oauth_pkce_enabled=True
+    ),
+}
+if SSO_APPS["openid_connect"]:
+    SSO_APPS["openid_connect"].update(
+        provider_id="school", name=os.getenv("SSO_OIDC_NAME", "School account")
+    )
+SOCIALACCOUNT_PROVIDERS = {name: {"APPS": [app]} for name, app in SSO_APPS.items() if app}
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SchoolSocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.NoSignupAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# An existing account with the same e-mail address is linked when the provider vouches for
+# it. Accounts here are made by the school (no self sign-up, no e-mail change by users).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+ACCOUNT_EMAIL_VERIFICATION = SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a button posts (with the CSRF token) to start a login
+# Served over HTTPS (secure cookies): the redirect URI given to the provider is https://,
+# as registered, even when a proxy forgets to say that the request came in over HTTPS.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
+]
 
 # A student's answer is at most 10,000 characters per field; a highlight answer carries
 # its quotes too. Keep the request ceiling well above that but bounded.
@@ -236,3 +325,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# LTI 1.3 tool for the school's LMS (lti/, docs/lti.md): django-lti's registrations, and
+# background grade passback through django-tasks' database backend (no new server; run
+# `manage.py db_worker` beside the app).
+INSTALLED_APPS += ["lti_tool", "django_tasks", "django_tasks_db", "lti"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LTI_CLOCK_LEEWAY = envint("LTI_CLOCK_LEEWAY", "30")  # seconds a platform's clock may be off
+LTI_PASSBACK_ATTEMPTS = envint("LTI_PASSBACK_ATTEMPTS", "6")
+LTI_PASSBACK_RETRY_SECONDS = envint("LTI_PASSBACK_RETRY_SECONDS", "60")
+# The LMS shows purgeclass inside its course page (an iframe): name the LMS's origins, e.g.
+# "https://school.instructure.com,https://moodle.school.org". Only they may frame it, and
+# the session and CSRF cookies go with requests inside that frame (SameSite=None, which
+# browsers accept only with Secure: HTTPS). PyLTI1p3's own state cookie is already
+# SameSite=None; Secure over HTTPS.
+LTI_FRAME_ANCESTORS = envlist("LTI_FRAME_ANCESTORS", "")
+if LTI_FRAME_ANCESTORS:
+    if not SESSION_COOKIE_SECURE:
+        raise ImproperlyConfigured(
+            "LTI_FRAME_ANCESTORS needs HTTPS and secure cookies: browsers drop the "
+            "SameSite=None cookies an embedded purgeclass needs unless they are Secure."
+        )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'self'", *LTI_FRAME_ANCESTORS]
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"

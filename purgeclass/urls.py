@@ -12,6 +12,9 @@ admin.site.site_header = "purgeclass: teacher's desk"
 admin.site.site_title = "purgeclass"
 admin.site.index_title = "Classes, assignments, grading and sources"
 
+# A database outage outside a view is a 503 too (purgeclass/outage.py).
+handler500 = "purgeclass.outage.server_error"
+
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -27,6 +30,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", include("accounts.urls")),  # single sign-on
     path("", include("sources.urls")),
     path("", include("exercises.urls")),
+    path("", include("lti.urls")),
 ]

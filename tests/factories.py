@@ -271,3 +271,19 @@ class DeskTeacherFactory(TeacherFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(Group.objects.get(name="Teachers"))
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    """A link between an account and the school's single sign-on provider (django-allauth)."""
+
+    class Meta:
+        model = "socialaccount.SocialAccount"
+
+    user = factory.SubFactory(StudentFactory)
+    provider = "school"
+    uid = factory.Sequence(lambda n: f"subject-{n}")
+    extra_data = factory.LazyAttribute(
+        lambda link: {
+            "userinfo": {"sub": link.uid, "email": f"{link.user.username}@school.example"}
+        }
+    )

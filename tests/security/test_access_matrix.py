@@ -20,9 +20,11 @@ Outcomes
   hidden  a list (changelist, autocomplete) shown without the class's object in it
   absent  the admin's "… doesn't exist. Perhaps it was deleted?" (its index page instead)
   login   sent to a login page
-  400     refused as altered (a confirmation signed for another user)
+  400     refused as a bad request, with a page that says so (a confirmation signed for
+          another user, a sign-in that did not complete)
   403     refused
   404     not found: the page does not even say whether the object exists
+  503     a service the page needs is unreachable (the school's sign-in provider)
 
 Pages that change something are also sent a real POST; each request runs in a transaction
 that is rolled back, so one request never changes what the next one finds.
@@ -40,6 +42,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
@@ -91,6 +94,9 @@ admin:auth_user_password_change                               GET    login     l
 admin:auth_user_password_change                               POST   login     login   login         403     403           ok
 admin:auth_user_changelist                                    GET    login     login   login         403     403           ok
 admin:auth_user_changelist[delete_selected]                   POST   login     login   login         403     403           done
+admin:auth_user_changelist[export_student_data]               POST   login     login   login         403     403           file
+admin:auth_user_changelist[anonymise_students]                POST   login     login   login         403     403           done
+admin:auth_user_changelist[erase_students]                    POST   login     login   login         403     403           done
 admin:auth_user_add                                           GET    login     login   login         403     403           ok
 admin:auth_user_add                                           POST   login     login   login         403     403           ok
 admin:auth_user_history                                       GET    login     login   login         403     403           ok
@@ -245,15 +251,45 @@ admin:axes_accessattempt_delete                               POST   login     l
 admin:axes_accessattempt_change                               GET    login     login   login         403     403           ok
 admin:axes_accessattempt_change                               POST   login     login   login         403     403           ok
 admin/axes/accessattempt/<path:object_id>/                    GET    login     login   login         403     403           ok
+admin:socialaccount_socialapp_changelist                      GET    login     login   login         403     403           ok
+admin:socialaccount_socialapp_changelist[delete_selected]     POST   login     login   login         403     403           done
+admin:socialaccount_socialapp_add                             GET    login     login   login         403     403           ok
+admin:socialaccount_socialapp_add                             POST   login     login   login         403     403           ok
+admin:socialaccount_socialapp_history                         GET    login     login   login         403     403           ok
+admin:socialaccount_socialapp_delete                          GET    login     login   login         403     403           ok
+admin:socialaccount_socialapp_delete                          POST   login     login   login         403     403           done
+admin:socialaccount_socialapp_change                          GET    login     login   login         403     403           ok
+admin:socialaccount_socialapp_change                          POST   login     login   login         403     403           ok
+admin/socialaccount/socialapp/<path:object_id>/               GET    login     login   login         403     403           ok
+admin:socialaccount_socialaccount_changelist                  GET    login     login   login         403     403           ok
+admin:socialaccount_socialaccount_changelist[delete_selected] POST   login     login   login         403     403           done
+admin:socialaccount_socialaccount_add                         GET    login     login   login         403     403           ok
+admin:socialaccount_socialaccount_add                         POST   login     login   login         403     403           ok
+admin:socialaccount_socialaccount_history                     GET    login     login   login         403     403           ok
+admin:socialaccount_socialaccount_delete                      GET    login     login   login         403     403           ok
+admin:socialaccount_socialaccount_delete                      POST   login     login   login         403     403           done
+admin:socialaccount_socialaccount_change                      GET    login     login   login         403     403           ok
+admin:socialaccount_socialaccount_change                      POST   login     login   login         403     403           ok
+admin/socialaccount/socialaccount/<path:object_id>/           GET    login     login   login         403     403           ok
 admin:app_list(auth)                                          GET    login     login   login         404     404           ok
 admin:app_list(axes)                                          GET    login     login   login         404     404           ok
 admin:app_list(exercises)                                     GET    login     login   login         ok      ok            ok
 admin:app_list(sources)                                       GET    login     login   login         ok      ok            ok
+admin:app_list(socialaccount)                                 GET    login     login   login         404     404           ok
 admin/(?P<url>.*)$                                            GET    login     login   login         404     404           404
 login                                                         GET    ok        ok      ok            ok      ok            ok
 logout                                                        POST   ok        ok      ok            ok      ok            ok
 password_change                                               GET    login     ok      ok            ok      ok            ok
 password_change_done                                          GET    login     ok      ok            ok      ok            ok
+google_login                                                  GET    404       404     404           404     404           404
+google_login                                                  POST   404       404     404           404     404           404
+google_callback                                               GET    404       404     404           404     404           404
+microsoft_login                                               GET    404       404     404           404     404           404
+microsoft_login                                               POST   404       404     404           404     404           404
+microsoft_callback                                            GET    404       404     404           404     404           404
+openid_connect_login                                          GET    ok        ok      ok            ok      ok            ok
+openid_connect_login                                          POST   503       503     503           503     503           503
+openid_connect_callback                                       GET    400       400     400           400     400           400
 sources:unit_list                                             GET    ok        ok      ok            ok      ok            ok
 sources:unit_detail                                           GET    ok        ok      ok            ok      ok            ok
 sources:source_detail                                         GET    ok        ok      ok            ok      ok            ok
@@ -269,20 +305,41 @@ exercises:submit                                              POST   login     d
 exercises:analytics                                           GET    login     404     404           ok      404           ok
 exercises:analytics                                           POST   login     404     404           done    404           done
 exercises:analytics_projector                                 GET    login     404     404           ok      404           ok
+lti:jwks                                                      GET    ok        ok      ok            ok      ok            ok
+lti:login                                                     GET    400       400     400           400     400           400
+lti:launch                                                    POST   400       400     400           400     400           400
+lti:deep_link                                                 GET    login     400     400           400     400           400
+lti:deep_link                                                 POST   login     400     400           400     400           400
+lti:register                                                  GET    login     login   login         login   login         400
+lti:register                                                  POST   login     login   login         login   login         400
+lti:assignment_lms                                            GET    login     404     404           ok      404           ok
+lti:sync_roster                                               POST   login     404     404           ok      404           ok
 """
 
 
 # Requests -------------------------------------------------------------------------------
 
 ADMIN_FORM_VIEWS = ("_add", "_change", "_delete")
-POST_ONLY = {"logout", "admin:logout", "exercises:save_answer", "exercises:start"}
+POST_ONLY = {
+    "logout",
+    "admin:logout",
+    "exercises:save_answer",
+    "exercises:start",
+    "lti:launch",
+    "lti:sync_roster",
+}
 POSTED = {
     "exercises:join_class",
+    "lti:deep_link",
+    "lti:register",
     "exercises:submit",
     "exercises:analytics",
     "admin:sources_unit_import",
     "admin:exercises_enrollment_import",
     "admin:exercises_enrollment_process_import",
+    "google_login",
+    "microsoft_login",
+    "openid_connect_login",
 }
 
 
@@ -355,6 +412,8 @@ def _admin_object(model, world):
         "exercises.grade": lambda: mine.grade,
         "exercises.rubric": lambda: mine.rubric,
         "exercises.criterion": lambda: mine.criterion,
+        "socialaccount.socialapp": lambda: SocialApp.objects.get(provider_id="school"),
+        "socialaccount.socialaccount": lambda: SocialAccount.objects.get(user=mine.student),
     }
     label = model._meta.label_lower
     if label not in objects:
@@ -378,6 +437,7 @@ def _argument(name, key, model, world):
         "slug": world.unit.slug,
         "number": world.sources[0].number,
         "url": "no-such-page/",
+        "provider_id": "school",
     }
     if name not in values:
         pytest.fail(f"{key}: say what to fill into <{name}> in _argument().")
@@ -655,6 +715,16 @@ def world(world):
     )
     AccessLog.objects.create(username=student, ip_address="10.0.0.1", user_agent="x")
     AccessFailureLog.objects.create(username=student, ip_address="10.0.0.1", user_agent="x")
+    # The school's own sign-in, registered in the admin; nothing listens on its port, so
+    # starting a sign-in gets the "cannot be reached" page (tests/accounts has a real one).
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="school",
+        name="School account",
+        client_id="purgeclass",
+        settings={"server_url": "http://127.0.0.1:9/o", "allowed_domains": ["school.example"]},
+    )
+    SocialAccount.objects.create(user=world.mine.student, provider="school", uid="subject-1")
     return world
 
 

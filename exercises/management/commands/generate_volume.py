@@ -131,7 +131,7 @@ class Command(BaseCommand):
             "sources",
         )
 
-        password = make_password(f"{prefix}-password")  # hashed once: PBKDF2 is slow on purpose
+        password = make_password(f"{prefix}-password")  # hashed once: slow on purpose
         User = get_user_model()
         n_classes, n_students = opts["classes"], opts["students"]
         teachers = self.bulk(
