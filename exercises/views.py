@@ -224,6 +224,12 @@ class AssignmentPage:
         return sources
 
     @property
+    def kind_scripts(self):
+        """The static scripts of the kinds on the page (each once, in question order)."""
+        scripts = (q.question.rules.script for q in self.questions)
+        return list(dict.fromkeys(script for script in scripts if script))
+
+    @property
     def total_points(self):
         return sum((q.question.points for q in self.questions), 0)
 

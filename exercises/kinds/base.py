@@ -32,6 +32,10 @@ class QuestionKind:
     max_sources = None
     text_fields = {}  # response field -> label
     answer_form = None  # the student's form (an answer_form.AnswerForm), set by the module
+    # Optional: a static script with the kind's widget on the answering page, conventionally
+    # "js/kinds/<name>.js". The page loads it after js/answering.js, whose documented
+    # interface (window.purgeclass.answering) it uses; a kind of plain fields needs none.
+    script = None
 
     # The templates every kind has, in templates/exercises/kinds/<name>/ (see the module
     # docstring for the context each receives).

@@ -5,6 +5,7 @@ and in analytics while the admin silently dropped its settings. `manage.py check
 runserver, migrate and the deploy) now names what is missing instead.
 """
 
+from django.contrib.staticfiles import finders
 from django.core.checks import Error
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -52,6 +53,15 @@ def check_kinds(app_configs=None, **kwargs):
             errors.append(_error(name, "has no grading view (grading_view).", "E107"))
         if type(kind).volume_response is QuestionKind.volume_response:
             errors.append(_error(name, "generates no volume data (volume_*).", "E108"))
+        # A script is optional (a kind of plain fields has none), but one named must exist.
+        if kind.script is not None and not (
+            isinstance(kind.script, str)
+            and kind.script.endswith(".js")
+            and finders.find(kind.script)
+        ):
+            errors.append(
+                _error(name, f"names a script that is not a static file ({kind.script!r}).", "E109")
+            )
         for part in QuestionKind.TEMPLATE_PARTS:
             try:
                 get_template(kind.template(part))

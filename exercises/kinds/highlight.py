@@ -87,6 +87,7 @@ class Highlight(QuestionKind):
     name = "highlight"
     objective = True
     min_sources = max_sources = 1
+    script = "js/kinds/highlight.js"  # marking by selection and by keyboard, over answering.js
 
     def clean_settings(self, settings):
         settings = as_mapping(settings, "The settings")

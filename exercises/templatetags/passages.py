@@ -4,7 +4,7 @@ Highlight answers are character ranges of the text, so the page must let the bro
 a selection back to exact offsets: every piece of text sits in a span whose data-offset is
 where it starts. The markup is built here rather than in a template because the text is
 shown with its whitespace preserved, and a template's own line breaks would become text.
-static/js/answering.js rebuilds the same markup when the student marks a passage.
+static/js/kinds/highlight.js rebuilds the same markup when the student marks a passage.
 """
 
 import json

@@ -249,7 +249,7 @@ def test_student_marks_whole_sentences_with_the_keyboard_alone(page, live_server
     assert saved_ranges(submission, highlight) == [sentences[crimes]]
 
 
-# Words as the highlight widget sees them (static/js/answering.js, findWords).
+# Words as the highlight widget sees them (static/js/kinds/highlight.js, findWords).
 WORD = re.compile(r"(?:[^\W_]|['’\-])+")
 
 

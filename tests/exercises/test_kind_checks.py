@@ -60,3 +60,15 @@ def test_a_kind_registered_under_another_name_is_refused(monkeypatch):
     monkeypatch.setitem(kinds.KINDS, "essay", kinds.KINDS["written"])
 
     assert [error.id for error in check_kinds()] == ["exercises.E101"]
+
+
+def test_a_kind_needs_no_script_but_one_it_names_must_be_a_static_file(monkeypatch):
+    assert kinds.KINDS["written"].script is None
+    assert kinds.KINDS["highlight"].script == "js/kinds/highlight.js"
+
+    class Scripted(kinds.Written):
+        script = "js/kinds/written.js"  # no such file
+
+    monkeypatch.setitem(kinds.KINDS, "written", Scripted())
+
+    assert [error.id for error in check_kinds()] == ["exercises.E109"]
