@@ -1,5 +1,6 @@
 """Site-wide response rules."""
 
+from django.db import DatabaseError
 from django.utils.cache import add_never_cache_headers
 
 
@@ -13,6 +14,13 @@ class NoStoreWhenLoggedIn:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        try:
+            logged_in = user is not None and user.is_authenticated
+        except DatabaseError:
+            # The session could not be read (the database is down: purgeclass/outage.py has
+            # already answered 503). Whoever it was, such a page is not one to keep; raising
+            # here would replace that answer with a bare one.
+            logged_in = True
+        if logged_in:
             add_never_cache_headers(response)
         return response
