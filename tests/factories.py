@@ -287,3 +287,18 @@ class SocialAccountFactory(factory.django.DjangoModelFactory):
             "userinfo": {"sub": link.uid, "email": f"{link.user.username}@school.example"}
         }
     )
+
+
+class LtiRegistrationFactory(factory.django.DjangoModelFactory):
+    """An LMS registered with purgeclass as an LTI 1.3 platform (django-lti), on addresses
+    that are never contacted (tests/lti/platform.py runs a real one where a test needs it)."""
+
+    class Meta:
+        model = "lti_tool.LtiRegistration"
+
+    name = "LMS"
+    issuer = "https://lms.example"
+    client_id = "c"
+    auth_url = "https://lms.example/a"
+    token_url = "https://lms.example/t"
+    keyset_url = "https://lms.example/k"

@@ -205,16 +205,9 @@ def test_the_commands_name_an_unknown_student(db):
 
 @pytest.fixture
 def lms_pupil(pupil):
-    from lti_tool.models import LtiRegistration, LtiUser
+    from lti_tool.models import LtiUser
 
-    registration = LtiRegistration.objects.create(
-        name="LMS",
-        issuer="https://lms.example",
-        client_id="c",
-        auth_url="https://lms.example/a",
-        token_url="https://lms.example/t",
-        keyset_url="https://lms.example/k",
-    )
+    registration = factories.LtiRegistrationFactory()
     LtiUser.objects.create(
         registration=registration,
         sub="lms-7",

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
-from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration, LtiResourceLink, LtiUser
+from lti_tool.models import LtiContext, LtiDeployment, LtiResourceLink, LtiUser
 
 from exercises.models import Submission
 from lti.models import AssignmentLink, GradePassback
@@ -45,14 +45,7 @@ def test_lms_page_queries_do_not_grow_with_the_class(
     client, students, django_assert_max_num_queries
 ):
     assignment = factories.AssignmentFactory()
-    registration = LtiRegistration.objects.create(
-        name="LMS",
-        issuer="https://lms.example",
-        client_id="c",
-        auth_url="https://lms.example/a",
-        token_url="https://lms.example/t",
-        keyset_url="https://lms.example/k",
-    )
+    registration = factories.LtiRegistrationFactory()
     deployment = LtiDeployment.objects.create(registration=registration, deployment_id="d")
     context = LtiContext.objects.create(deployment=deployment, id_on_platform="c1")
     link = AssignmentLink.objects.create(

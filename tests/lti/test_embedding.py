@@ -5,8 +5,8 @@ import json
 
 import pytest
 from django.urls import reverse
-from lti_tool.models import LtiRegistration
 
+from tests import factories
 from tests.test_security import production_env, run_python
 
 SETTINGS = (
@@ -48,14 +48,7 @@ def test_embedding_without_https_cookies_is_refused_at_start(tmp_path):
 
 @pytest.mark.django_db
 def test_launch_state_cookie_is_samesite_none_and_secure_over_https(client):
-    LtiRegistration.objects.create(
-        name="LMS",
-        issuer="https://lms.example",
-        client_id="purgeclass",
-        auth_url="https://lms.example/auth",
-        token_url="https://lms.example/token",
-        keyset_url="https://lms.example/jwks",
-    )
+    factories.LtiRegistrationFactory(client_id="purgeclass")
 
     response = client.get(
         reverse("lti:login"),
