@@ -35,7 +35,7 @@ from import_export.formats.base_formats import CSV
 from purgeclass.admin_site import HardenedModelAdmin
 from purgeclass.signed import sign_for
 
-from . import grading, services
+from . import grading
 from .admin_forms import (
     STUDENT_IMPORT,
     AssignmentSourceFormSet,
@@ -66,6 +66,7 @@ from .models import (
     Rubric,
     Submission,
 )
+from .services import answering
 
 # Who sees what -----------------------------------------------------------------------------
 
@@ -290,7 +291,7 @@ class EnrollmentAdmin(ImportMixin, TeacherScopedMixin, HardenedModelAdmin, admin
         super().save_model(request, obj, form, change)
         if {"extra_time_percent", "extended_due_at"} & set(form.changed_data):
             # Running clocks of this student's timed work follow the new accommodation.
-            services.refresh_deadlines(
+            answering.refresh_deadlines(
                 Submission.objects.filter(assignment__classroom=obj.classroom, student=obj.student)
             )
 
@@ -582,7 +583,7 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"time_limit", "due_at", "accepts_late"} & set(form.changed_data):
-            services.refresh_deadlines(obj.submissions.all())  # running clocks follow
+            answering.refresh_deadlines(obj.submissions.all())  # running clocks follow
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -838,7 +839,7 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Timed work whose clock ran out is handed in before the teacher sees the list.
-        services.hand_in_timed_out(teacher_scope(Submission.objects.all(), request.user))
+        answering.hand_in_timed_out(teacher_scope(Submission.objects.all(), request.user))
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
@@ -985,7 +986,7 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, submission):
             raise PermissionDenied
-        services.hand_in_if_time_up(submission)  # no query unless its clock ran out
+        answering.hand_in_if_time_up(submission)  # no query unless its clock ran out
         can_grade = self.has_change_permission(request, submission) and request.user.has_perms(
             ["exercises.add_grade", "exercises.change_grade"]
         )

@@ -18,7 +18,7 @@ class ExercisesConfig(AppConfig):
         from sources.models import Source
 
         from .kinds.checks import check_kinds
-        from .services import reanchor_after_correction, remember_source_text
+        from .services.reanchoring import reanchor_after_correction, remember_source_text
 
         # A registered question kind lacking a part stops start-up (kinds/checks.py).
         checks.register(check_kinds)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from sources.models import Source, Unit
 
-from . import services
 from .demo_rubrics import load_rubrics
 from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
+from .services import answering
 
 TEACHERS_GROUP = "Teachers"  # made, with its permissions, by migration 0003
 DEMO_PASSWORD = "purge-demo-1936"
@@ -397,13 +397,13 @@ def load_class_work(assignment):
     for pupil in pupils:
         if assignment.submissions.filter(student=pupil).exists():
             continue
-        submission, _ = services.open_submission(assignment, pupil)
+        submission, _ = answering.open_submission(assignment, pupil)
         for question in questions:
             sources = [qs.source for qs in question.question_sources.all()]
             data = _pupil_answer(rng, question, sources)
             response = question.clean_response(data, sources)
-            services.save_answer(submission, question, response, 0)
-        services.submit(submission)
+            answering.save_answer(submission, question, response, 0)
+        answering.submit(submission)
 
 
 def _pupil_answer(rng, question, sources):

@@ -36,7 +36,6 @@ from django.utils.text import slugify
 from django.utils.translation import ngettext
 from import_export import fields, resources
 
-from . import services
 from .kinds import KINDS
 from .models import (
     Answer,
@@ -49,6 +48,7 @@ from .models import (
     QuestionSource,
     Submission,
 )
+from .services import answering
 from .signals import grades_released
 
 OBJECTIVE_KINDS = [name for name, kind in KINDS.items() if kind.objective]
@@ -230,13 +230,13 @@ def withdraw_release(submissions):
 def return_for_revision(submissions):
     """Give submitted work back to the students: editable again until they resubmit.
 
-    The student pages' own rule (`services.reopen`) does it, one submission at a time, so
+    The student pages' own rule (`answering.reopen`) does it, one submission at a time, so
     the desk and the student side agree on what "returned" means. Grades already given are
     kept. Returns the number of submissions returned.
     """
     with transaction.atomic():
         chosen = _selected(submissions).filter(status=Submission.Status.SUBMITTED)
-        return sum(1 for submission in chosen if services.reopen(submission))
+        return sum(1 for submission in chosen if answering.reopen(submission))
 
 
 # Grading ---------------------------------------------------------------------------------

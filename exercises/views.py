@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 
 from purgeclass.throttle import Throttle, address
 
-from . import kept_answers, services
+from . import kept_answers
 from .forms import JoinClassForm, answer_form
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
+from .services import answering
 
 SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
 NOT_STARTED = "This timed work has not been started: open the assignment and press Start."
@@ -345,8 +346,8 @@ def _save_kept_answers(request, assignment, submission):
             result[question.pk] = (KeptAnswer("invalid", form=form), None)
         else:
             try:
-                answer = services.save_answer(submission, question, form.response, based_on)
-            except services.AnsweringRefused:
+                answer = answering.save_answer(submission, question, form.response, based_on)
+            except answering.AnsweringRefused:
                 result[question.pk] = (_kept_copy("stale", question, sources, form, valid), None)
                 continue
             kept_answers.forget(request, assignment.pk, question.pk)
@@ -443,7 +444,7 @@ def dashboard(request):
         )
     }
     for submission in submissions.values():
-        services.hand_in_if_time_up(submission, now=now)  # no query unless the time is up
+        answering.hand_in_if_time_up(submission, now=now)  # no query unless the time is up
     rows = [DashboardRow(a, submissions.get(a.pk), now) for a in assignments]
     return render(request, "exercises/dashboard.html", {"rows": rows})
 
@@ -494,10 +495,10 @@ def assignment(request, pk):
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
     # Timed work waits for the student to press Start: opening the page starts no clock.
     start = not assignment.time_limit
-    submission, _ = services.open_submission(assignment, request.user, start=start)
+    submission, _ = answering.open_submission(assignment, request.user, start=start)
     if submission is None:
         return _start_page(request, assignment)
-    services.hand_in_if_time_up(submission)
+    answering.hand_in_if_time_up(submission)
     if submission.is_released and not submission.release_seen:
         Submission.objects.filter(pk=submission.pk).update(release_seen=True)
     kept = _save_kept_answers(request, assignment, submission)
@@ -524,11 +525,11 @@ def _start_page(request, assignment):
 def start(request, pk):
     """Start timed work: the clock starts now, once (a second Start changes nothing)."""
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
-    started = services.open_submission(assignment, request.user, start=False)[0] is not None
+    started = answering.open_submission(assignment, request.user, start=False)[0] is not None
     if not started and assignment.refuses_late_work_now:
-        messages.error(request, services.LateWorkRefused.message)
+        messages.error(request, answering.LateWorkRefused.message)
         return redirect(assignment)
-    services.open_submission(assignment, request.user)
+    answering.open_submission(assignment, request.user)
     return redirect(assignment)
 
 
@@ -557,21 +558,21 @@ def save_answer(request, pk, question_pk):
     question = get_object_or_404(assignment.questions.all(), pk=question_pk)
     sources = [qs.source for qs in question.question_sources.select_related("source__author")]
     start = not assignment.time_limit  # saving never starts the clock of timed work
-    submission, _ = services.open_submission(assignment, request.user, start=start)
+    submission, _ = answering.open_submission(assignment, request.user, start=start)
     form = answer_form(question, sources, request.POST)
     if not form.is_valid():
         return _save_refused(request, wants_json, form, form.error_message, status=400)
     if submission is None:
         return _save_refused(request, wants_json, form, NOT_STARTED, status=409, closed=True)
     try:
-        answer = services.save_answer(
+        answer = answering.save_answer(
             submission, question, form.response, form.cleaned_data["revision"]
         )
-    except services.StaleAnswer as refusal:
+    except answering.StaleAnswer as refusal:
         return _save_refused(
             request, wants_json, form, refusal.message, status=409, current=refusal.current
         )
-    except services.SubmissionClosed as refusal:
+    except answering.SubmissionClosed as refusal:
         return _save_refused(request, wants_json, form, refusal.message, status=409, closed=True)
     kept_answers.forget(request, assignment.pk, question.pk)
     status = saved_label(answer.saved_at)
@@ -656,16 +657,16 @@ def submit(request, pk):
     """GET: what is unanswered or incomplete, then the final Submit. POST: hand it in."""
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
     start = not assignment.time_limit
-    submission, _ = services.open_submission(assignment, request.user, start=start)
+    submission, _ = answering.open_submission(assignment, request.user, start=start)
     if submission is None:
         return redirect(assignment)  # timed work not started: its page offers Start
     if request.method == "POST":
         try:
-            services.submit(submission)
-        except services.AlreadySubmitted as refusal:
+            answering.submit(submission)
+        except answering.AlreadySubmitted as refusal:
             messages.info(request, refusal.message)
             return redirect(assignment)
-        except services.LateWorkRefused as refusal:
+        except answering.LateWorkRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("exercises:submit", pk=assignment.pk)
         when = timezone.localtime(submission.submitted_at)
@@ -679,11 +680,11 @@ def submit(request, pk):
             return redirect(assignment)
         messages.success(request, f"Submitted at {when:%H:%M}.{note} Your answers are now final.")
         return redirect(assignment)
-    if services.hand_in_if_time_up(submission):
+    if answering.hand_in_if_time_up(submission):
         messages.info(request, "Time is up: your work was handed in with what was saved.")
         return redirect(assignment)
     if not submission.is_editable:
-        messages.info(request, services.AlreadySubmitted.message)
+        messages.info(request, answering.AlreadySubmitted.message)
         return redirect(assignment)
     page = AssignmentPage(assignment, submission)
     return render(request, "exercises/submit_confirm.html", _page_context(page, request))

@@ -4,7 +4,8 @@ import re
 
 from django.conf import settings
 
-from exercises import demo, services
+from exercises import demo
+from exercises.services import answering
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
@@ -163,12 +164,12 @@ def demo_response(question):
 def answer_off_screen(assignment, username, *, kinds=None, submit=False):
     """Save a student's answers through the same services the pages use; hand them in."""
     student = assignment.classroom.students.get(username=username)
-    submission, _ = services.open_submission(assignment, student)
+    submission, _ = answering.open_submission(assignment, student)
     for question in assignment.questions.order_by("order"):
         if kinds is not None and question.kind not in kinds:
             continue
         response = question.clean_response(demo_response(question), sources_of(question))
-        services.save_answer(submission, question, response, based_on=0)
+        answering.save_answer(submission, question, response, based_on=0)
     if submit:
-        services.submit(submission)
+        answering.submit(submission)
     return submission

@@ -305,7 +305,7 @@ def test_preview_of_a_highlight_question_has_no_buttons_that_would_save(client, 
 def test_two_first_opens_at_once_end_with_one_submission(world, monkeypatch):
     from django.db.models.query import QuerySet
 
-    from exercises import services
+    from exercises.services import answering
 
     winner = factories.SubmissionFactory(assignment=world.assignment, student=world.student)
     real_get, missed = QuerySet.get, []
@@ -318,6 +318,6 @@ def test_two_first_opens_at_once_end_with_one_submission(world, monkeypatch):
         return real_get(self, *args, **kwargs)
 
     monkeypatch.setattr(QuerySet, "get", not_there_yet)
-    submission, created = services.open_submission(world.assignment, world.student)
+    submission, created = answering.open_submission(world.assignment, world.student)
     assert (submission.pk, created) == (winner.pk, False)
     assert Submission.objects.count() == 1

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises import services
 from exercises.models import Submission
+from exercises.services import answering
 from tests import factories
 
 from .conftest import SECRETS, autosave
@@ -109,7 +109,7 @@ def test_auto_score_shows_where_the_teacher_gave_no_mark(student_client, world):
 
 def test_returned_work_shows_feedback_but_not_the_key(student_client, world):
     submission = graded_and_submitted(student_client, world, released=True)
-    services.reopen(submission)
+    answering.reopen(submission)
     html = student_client.get(world.assignment.get_absolute_url()).content.decode()
     assert SECRETS["feedback"] in html
     assert SECRETS["model_answer"] not in html and "expected:" not in html
@@ -143,7 +143,7 @@ def test_dashboard_hides_the_grade_before_release(student_client, world):
 )
 def test_dashboard_shows_where_the_student_is(student_client, world, state, label):
     if state != "none":
-        submission, _ = services.open_submission(world.assignment, world.student)
+        submission, _ = answering.open_submission(world.assignment, world.student)
         statuses = {"submitted": "submitted", "late": "submitted", "returned": "returned"}
         submission.status = statuses.get(state, "in_progress")
         submission.late = state == "late"

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises import services
 from exercises.models import Answer, Question
+from exercises.services import answering
 from tests import factories
 
 from .conftest import add_question
@@ -43,7 +43,7 @@ def released_assignment_with(size):
     for order, source in enumerate(sources):
         factories.AssignmentSourceFactory(assignment=assignment, source=source, order=order)
     kinds = itertools.cycle(KIND_SETUP)
-    submission, _ = services.open_submission(assignment, student)
+    submission, _ = answering.open_submission(assignment, student)
     for n in range(size):
         kind = next(kinds)
         settings, key, source_count = KIND_SETUP[kind]
@@ -52,7 +52,7 @@ def released_assignment_with(size):
         answer = factories.AnswerFactory(submission=submission, question=question, response={})
         grade = factories.GradeFactory(answer=answer)
         factories.CriterionGradeFactory(grade=grade)
-    services.submit(submission)
+    answering.submit(submission)
     submission.released_at = timezone.now()
     submission.save()
     return student, assignment
@@ -74,7 +74,7 @@ def test_assignment_page_being_answered_queries_do_not_grow(
 ):
     student, assignment = released_assignment_with(size)
     submission = student.submissions.get()
-    services.reopen(submission)
+    answering.reopen(submission)
     client.force_login(student)
     with django_assert_max_num_queries(ASSIGNMENT_PAGE_QUERIES):
         response = client.get(assignment.get_absolute_url())
@@ -106,7 +106,7 @@ def test_dashboard_queries_do_not_grow(client, db, django_assert_max_num_queries
 def test_submitting_queries_do_not_grow(client, db, django_assert_max_num_queries, size):
     student, assignment = released_assignment_with(size)
     submission = student.submissions.get()
-    services.reopen(submission)
+    answering.reopen(submission)
     Answer.objects.all().delete()
     client.force_login(student)
     with django_assert_max_num_queries(SUBMIT_QUERIES):
@@ -157,7 +157,7 @@ def test_autosave_queries_do_not_grow(client, db, django_assert_max_num_queries,
         student, assignment = timed_assignment_with(size)
     else:
         student, assignment = released_assignment_with(size)
-        services.reopen(student.submissions.get())
+        answering.reopen(student.submissions.get())
     question = assignment.questions.filter(kind=Question.Kind.RATING).first()
     revision = Answer.objects.get(question=question).revision
     client.force_login(student)

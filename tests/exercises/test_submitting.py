@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises import services
 from exercises.models import Answer, Submission
+from exercises.services import answering
 
 from .conftest import DAILY_WORKER, autosave
 
@@ -118,7 +118,7 @@ def test_late_work_is_refused_when_the_assignment_does_not_accept_it(student_cli
 def test_reopen_returns_submitted_work_for_revision(student_client, world):
     student_client.post(submit_url(world))
     submission = submission_of(world)
-    assert services.reopen(submission) is True
+    assert answering.reopen(submission) is True
     assert submission.status == Submission.Status.RETURNED
     html = student_client.get(world.assignment.get_absolute_url()).content.decode()
     assert "returned this work for revision" in html and 'class="answer-form' in html
@@ -126,8 +126,8 @@ def test_reopen_returns_submitted_work_for_revision(student_client, world):
 
 
 def test_reopen_does_nothing_to_work_in_progress(world):
-    submission, _ = services.open_submission(world.assignment, world.student)
-    assert services.reopen(submission) is False
+    submission, _ = answering.open_submission(world.assignment, world.student)
+    assert answering.reopen(submission) is False
     assert submission.status == Submission.Status.IN_PROGRESS
 
 
@@ -136,7 +136,7 @@ def test_returned_work_can_be_submitted_again_after_the_due_date(student_client,
     world.assignment.due_at = timezone.now() - timedelta(hours=1)
     world.assignment.accepts_late = False
     world.assignment.save()
-    services.reopen(submission_of(world))
+    answering.reopen(submission_of(world))
     student_client.post(submit_url(world))
     submission = submission_of(world)
     assert submission.status == Submission.Status.SUBMITTED and not submission.late

@@ -14,8 +14,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises import services
 from exercises.models import Answer, Enrollment, Submission
+from exercises.services import answering
 from tests import factories
 
 from .conftest import autosave
@@ -221,7 +221,7 @@ def test_returned_timed_work_has_no_clock(student_client, world):
     start(student_client, world)
     time_passes(world, minutes=90)
     page(student_client, world)
-    services.reopen(submission_of(world))
+    answering.reopen(submission_of(world))
     html = page(student_client, world).content.decode()
     assert "timed-clock" not in html
     assert write(student_client, world).status_code == 200
@@ -234,8 +234,8 @@ def test_the_sweep_hands_in_only_work_whose_time_is_up(world, client):
     time_passes(world, minutes=75)
     other = factories.StudentFactory()
     factories.EnrollmentFactory(classroom=world.classroom, student=other)
-    running, _ = services.open_submission(world.assignment, other)
-    untimed, _ = services.open_submission(factories.AssignmentFactory(), other)
+    running, _ = answering.open_submission(world.assignment, other)
+    untimed, _ = answering.open_submission(factories.AssignmentFactory(), other)
     out = StringIO()
     call_command("hand_in_timed_out", stdout=out)
     assert out.getvalue().strip() == "Handed in 1 timed submission whose time was up."

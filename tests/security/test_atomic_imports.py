@@ -18,8 +18,8 @@ from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
-from exercises import services
 from exercises.models import Answer, Enrollment, Question
+from exercises.services import answering, reanchoring
 from sources.models import Author, Source, Unit
 from tests import factories
 
@@ -135,7 +135,7 @@ def imported(db, great_purge_text, tmp_path):
         assignment, Question.Kind.HIGHLIGHT, [source], key={"ranges": [passage]}
     )
     submission = factories.SubmissionFactory(assignment=assignment)
-    services.save_answer(submission, question, {"ranges": [passage]}, 0)
+    answering.save_answer(submission, question, {"ranges": [passage]}, 0)
     return source
 
 
@@ -156,7 +156,7 @@ REIMPORT_FAILURES = {
     "the 5th corrected source's save": (Source, "save", 5),
     "the last corrected source's save": (Source, "save", 8),
     "re-anchoring the highlights on a corrected source": (
-        services,
+        reanchoring,
         "reanchor_highlights",
         1,
     ),

@@ -19,8 +19,9 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from exercises import grading, services
+from exercises import grading
 from exercises.models import Answer, Grade, Submission
+from exercises.services import answering
 
 from .conftest import build_world
 
@@ -106,13 +107,13 @@ def test_two_submits_at_once_record_one(world, round_):
     responses = together(
         lambda: first.post(url),
         lambda: second.post(url),
-        meeting_at=[(services, "submit")],
+        meeting_at=[(answering, "submit")],
     )
 
     assert [response.status_code for response in responses] == [302, 302]
     said = sorted(texts_of(response)[0] for response in responses)
     assert said[0].startswith("Submitted at")
-    assert said[1] == services.AlreadySubmitted.message
+    assert said[1] == answering.AlreadySubmitted.message
     submission = Submission.objects.get(pk=mine.submission.pk)
     assert submission.status == Submission.Status.SUBMITTED
     assert submission.submitted_at is not None
@@ -141,7 +142,7 @@ def test_two_autosaves_of_one_answer_apply_one_and_refuse_the_other(world, round
     responses = together(
         lambda: autosave(tab, written, revision, "Typed in the first tab"),
         lambda: autosave(other_tab, written, revision, "Typed in the second tab"),
-        meeting_at=[(services, "save_answer")],
+        meeting_at=[(answering, "save_answer")],
     )
 
     assert sorted(response.status_code for response in responses) == [200, 409]
@@ -213,7 +214,7 @@ def test_grading_while_the_student_edits_reopened_work_loses_neither(world, roun
     responses = together(
         lambda: teacher.post(grading_url, posted),
         lambda: autosave(student, written, answer.revision, "Revised after the feedback"),
-        meeting_at=[(grading, "save_grades"), (services, "save_answer")],
+        meeting_at=[(grading, "save_grades"), (answering, "save_answer")],
     )
 
     graded, saved = responses

@@ -11,8 +11,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from exercises import services
 from exercises.models import Answer, Submission
+from exercises.services import answering
 
 from .conftest import build_world
 from .test_concurrency import ROUNDS, autosave, logged_in, texts_of, together
@@ -63,7 +63,7 @@ def test_a_last_save_racing_the_hand_in_at_the_limit_is_in_the_work_or_refused(w
     handed, saved = together(
         lambda: page.post(url),
         lambda: autosave(tab, written, mine.answer.revision, LAST_WORDS),
-        meeting_at=[(services, "submit"), (services, "save_answer")],
+        meeting_at=[(answering, "submit"), (answering, "save_answer")],
     )
 
     assert handed.status_code == 302
@@ -88,13 +88,13 @@ def test_two_hand_ins_after_the_limit_record_one_at_the_deadline(world, round_):
     responses = together(
         lambda: first.post(url),
         lambda: second.post(url),
-        meeting_at=[(services, "submit")],
+        meeting_at=[(answering, "submit")],
     )
 
     assert [response.status_code for response in responses] == [302, 302]
     said = sorted(texts_of(response)[0] for response in responses)
     assert said[0].startswith("Time was up at")
-    assert said[1] == services.AlreadySubmitted.message
+    assert said[1] == answering.AlreadySubmitted.message
     handed_in_by_the_clock(mine, deadline)
 
 
@@ -109,7 +109,7 @@ def test_a_save_refused_by_the_clock_and_the_sweep_hand_in_once(world, round_):
     saved, _ = together(
         lambda: autosave(tab, written, mine.answer.revision, LAST_WORDS),
         lambda: call_command("hand_in_timed_out", stdout=out),
-        meeting_at=[(services, "submit")],
+        meeting_at=[(answering, "submit")],
     )
 
     assert saved.status_code == 409

@@ -7,13 +7,13 @@ even for work nobody opens.
 
 from django.core.management import BaseCommand
 
-from exercises import services
+from exercises.services import answering
 
 
 class Command(BaseCommand):
     help = "Hand in timed submissions whose time limit has passed, with what was saved."
 
     def handle(self, *args, **options):
-        count = services.hand_in_timed_out()
+        count = answering.hand_in_timed_out()
         noun = "submission" if count == 1 else "submissions"
         self.stdout.write(f"Handed in {count} timed {noun} whose time was up.")

@@ -1,0 +1,1 @@
+"""The write side of exercises, one module per use case (answering, re-anchoring, ...)."""
