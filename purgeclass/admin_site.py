@@ -21,6 +21,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
+from django.urls import path
 
 from .throttle import throttle_password_change
 
@@ -69,6 +70,29 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
 
 
 class DeskAdminSite(admin.AdminSite):
+    """The teacher's desk: Django's admin site, hardened, plus pages of its own.
+
+    A desk page that is not one model's list or form (the grading page, a markbook, a
+    marking workspace) is a view registered here with `register_view`, next to the module
+    of its area, rather than a method on a fatter ModelAdmin. It is served under /admin/,
+    behind the admin's login and staff check (`admin_view`), with the admin's look.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._desk_views = []
+
+    def register_view(self, route, view, name):
+        """Serve `view` at /admin/<route> as URL name admin:<name>."""
+        self._desk_views.append((route, view, name))
+
+    def get_urls(self):
+        own = [
+            path(route, self.admin_view(view), name=name) for route, view, name in self._desk_views
+        ]
+        # Before the admin's own patterns, which end in a catch-all.
+        return own + super().get_urls()
+
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
