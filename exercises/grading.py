@@ -1,18 +1,13 @@
-"""The teacher's desk use cases: grading, release, return for revision, rescoring, the
-gradebook, copying an assignment, and importing a class's students.
+"""The teacher's desk use cases: grading, release, return for revision, rescoring and
+copying an assignment.
 
 Each function here spans several models or must be all-or-nothing; the admin calls them
 and only translates their results into pages and messages.
 """
 
-import csv
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import groupby
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
@@ -30,20 +25,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import Exact
-from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import ngettext
-from import_export import fields, resources
 
 from .kinds import KINDS
 from .models import (
     Answer,
     Assignment,
     AssignmentSource,
-    Classroom,
     CriterionGrade,
-    Enrollment,
     Grade,
     QuestionSource,
     Submission,
@@ -403,272 +393,3 @@ def duplicate_assignment(assignment):
             for link in links
         )
     return copy
-
-
-# Gradebook --------------------------------------------------------------------------------
-
-_FORMULA_STARTS = ("=", "+", "-", "@")
-_CONTROL_STARTS = ("\t", "\r", "\n")
-
-
-def _cell(text):
-    """Text as a spreadsheet shows it, never as a formula (a name like "=cmd" stays text).
-
-    Spreadsheets skip leading whitespace before a formula (" =3+3" is a formula too), so the
-    first character that is not whitespace decides; a leading tab or line break is quoted
-    as well."""
-    text = str(text)
-    risky = text.startswith(_CONTROL_STARTS) or text.lstrip().startswith(_FORMULA_STARTS)
-    return "'" + text if risky else text
-
-
-def _number(value):
-    if value is None:
-        return ""
-    return f"{value.normalize():f}"
-
-
-class _Echo:
-    """A file-like object that hands back what is written: csv.writer's rows as strings."""
-
-    def write(self, value):
-        return value
-
-
-def gradebook_rows(assignment):
-    """The gradebook of one assignment, row by row: a row per student, a column per question.
-
-    Students are those of the class and anyone who handed in work for it. Three queries
-    are streamed side by side in the same order (students, submissions, answers) and
-    merged, so the number of queries and the memory used stay the same for 30 answers or
-    100,000.
-    """
-    User = get_user_model()
-    questions = list(assignment.questions.order_by("order", "id"))
-    yield (
-        ["Last name", "First name", "Username", "Status", "Submitted at", "Late"]
-        + [
-            f"Q{position} {question.get_kind_display()} (/{_number(question.points)})"
-            for position, question in enumerate(questions, start=1)
-        ]
-        + [f"Total (/{_number(sum((q.points for q in questions), Decimal(0)))})", "Released"]
-    )
-    order = ["last_name", "first_name", "pk"]
-    students = (
-        User.objects.filter(
-            Exists(
-                Enrollment.objects.filter(classroom=assignment.classroom_id, student=OuterRef("pk"))
-            )
-            | Exists(Submission.objects.filter(assignment=assignment, student=OuterRef("pk")))
-        )
-        .order_by(*order)
-        .values_list("pk", "last_name", "first_name", "username")
-        .iterator(chunk_size=2000)
-    )
-    by_student = [f"student__{name}" for name in order]
-    submissions = (
-        Submission.objects.filter(assignment=assignment)
-        .order_by(*by_student)
-        .values_list("student_id", "status", "submitted_at", "late", "released_at")
-        .iterator(chunk_size=2000)
-    )
-    answers = (
-        Answer.objects.filter(submission__assignment=assignment)
-        .order_by(*[f"submission__{name}" for name in by_student])
-        .values_list("submission__student_id", "question_id", ANSWER_SCORE)
-        .iterator(chunk_size=2000)
-    )
-    answers_by_student = groupby(answers, key=lambda row: row[0])
-    pending_answers = next(answers_by_student, None)
-    pending_submission = next(submissions, None)
-    statuses = dict(Submission.Status.choices)
-    tz = timezone.get_current_timezone()
-    for student_id, last_name, first_name, username in students:
-        row = [_cell(last_name), _cell(first_name), _cell(username)]
-        if pending_submission and pending_submission[0] == student_id:
-            _, status, submitted_at, late, released_at = pending_submission
-            pending_submission = next(submissions, None)
-            row += [
-                statuses.get(status, status),
-                submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if submitted_at else "",
-                "yes" if late else "no",
-            ]
-        else:
-            status, released_at = None, None
-            row += ["Not started", "", ""]
-        scores = {}
-        if pending_answers and pending_answers[0] == student_id:
-            scores = {question_id: score for _, question_id, score in pending_answers[1]}
-            pending_answers = next(answers_by_student, None)
-        given = [scores.get(question.pk) for question in questions]
-        earned = [score for score in given if score is not None]
-        row += [_number(score) for score in given]
-        row += [_number(sum(earned, Decimal(0))) if earned else "", "yes" if released_at else "no"]
-        yield row
-
-
-def gradebook_response(assignment):
-    """The gradebook as a streamed CSV file that Excel and LibreOffice open correctly:
-    UTF-8 with a byte-order mark (so "Zoë Åberg" keeps her letters) and CRLF line ends."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-
-    def lines():
-        yield "\ufeff"
-        for row in gradebook_rows(assignment):
-            yield writer.writerow(row)
-
-    name = slugify(f"{assignment.classroom} {assignment.title}") or "assignment"
-    return StreamingHttpResponse(
-        lines(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="gradebook-{name}.csv"'},
-    )
-
-
-# Importing a class's students ---------------------------------------------------------------
-
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no l/1, o/0: copied by hand
-
-
-def new_password():
-    words = ["".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)]
-    return "-".join(words)
-
-
-class _PreviewedColumn(fields.Field):
-    """A column that is no attribute of the user: the import reads it itself, and the
-    preview shows what it will do with it."""
-
-    def __init__(self, preview, **kwargs):
-        super().__init__(attribute=None, **kwargs)
-        self.preview = preview
-
-    def export(self, instance, **kwargs):
-        return self.preview(instance) if instance.username else ""
-
-
-class StudentResource(resources.ModelResource):
-    """Student accounts from a spreadsheet: one row per student, enrolled in a class.
-
-    Columns: username, first_name, last_name, email, password (optional: one is made up and
-    shown once after the import), join_code (optional: the class chosen on the import page
-    is used otherwise). Only new accounts are created, only in the importing teacher's
-    classes; one bad row stops the whole import.
-    """
-
-    password = _PreviewedColumn(
-        lambda user: (
-            "(made up on import, shown once)"
-            if getattr(user, "made_up_password", "")
-            else "(as given)"
-        ),
-        column_name="password",
-    )
-    join_code = _PreviewedColumn(
-        lambda user: (
-            f"{user.enrol_in.join_code} ({user.enrol_in})"
-            if getattr(user, "enrol_in", None)
-            else ""
-        ),
-        column_name="join_code",
-    )
-
-    class Meta:
-        model = get_user_model()
-        fields = ["username", "first_name", "last_name", "email", "password", "join_code"]
-        import_id_fields = ["username"]
-        clean_model_instances = True
-        use_transactions = True
-        skip_unchanged = False
-        store_instance = True
-        skip_html_diff = True  # the preview shows the rows itself, without inline styles
-
-    def __init__(self, teacher=None, classroom=None, **kwargs):
-        super().__init__(**kwargs)
-        self.teacher = teacher
-        self.classroom = classroom
-
-    @classmethod
-    def get_display_name(cls):
-        return "Student accounts"
-
-    def _classroom_for(self, row):
-        code = str(row.get("join_code") or "").strip().upper()
-        if not code:
-            if self.classroom is None:
-                raise ValidationError(
-                    {"join_code": "Give the class's join code, or choose a class above."}
-                )
-            return self.classroom
-        classroom = Classroom.objects.taught_by(self.teacher).filter(join_code=code).first()
-        if classroom is None:
-            raise ValidationError({"join_code": f"None of your classes has the join code {code}."})
-        return classroom
-
-    def before_import(self, dataset, **kwargs):
-        # A file whose first line is blank has no column names: import-export would then
-        # read its rows against no headers and fail with a server error. Refuse it here,
-        # with the rows dropped so that nothing is read.
-        if not any(str(name or "").strip() for name in dataset.headers or []):
-            dataset.wipe()
-            raise ValidationError(
-                "The first line of the file must name the columns: "
-                + ",".join(self._meta.fields)
-                + "."
-            )
-        super().before_import(dataset, **kwargs)
-
-    def before_import_row(self, row, **kwargs):
-        for name in ("username", "first_name", "last_name", "email", "password", "join_code"):
-            if row.get(name) is None:
-                row[name] = ""
-            row[name] = str(row[name]).strip()
-        if not row["username"]:
-            raise ValidationError({"username": "Every row needs a username."})
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        if not new:
-            raise ValidationError(
-                {
-                    "username": f"The username {row['username']} is already taken. "
-                    "Choose another one; existing accounts are never changed by an import."
-                }
-            )
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        try:
-            instance.enrol_in = self._classroom_for(row)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        password = row.get("password", "")
-        instance.made_up_password = ""
-        if password:
-            try:
-                password_validation.validate_password(password, instance)
-            except ValidationError as error:
-                errors.setdefault("password", []).extend(error.messages)
-        else:
-            password = new_password()
-            instance.made_up_password = password
-        instance.set_password(password)
-        instance.is_staff = False
-        instance.is_superuser = False
-        if errors:
-            raise ValidationError(errors)
-
-    def after_save_instance(self, instance, row, **kwargs):
-        Enrollment.objects.get_or_create(classroom=instance.enrol_in, student=instance)
-
-
-def imported_accounts(result):
-    """[(user, class, password made up or "")] of a finished import, for the result page."""
-    return [
-        (row.instance, row.instance.enrol_in, row.instance.made_up_password)
-        for row in result.rows
-        if row.instance is not None and hasattr(row.instance, "enrol_in")
-    ]
