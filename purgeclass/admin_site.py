@@ -15,6 +15,7 @@ Our own admins inherit it; `DeskAdminSite.register` mixes it into those of other
 """
 
 import types
+from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -82,13 +83,33 @@ class DeskAdminSite(admin.AdminSite):
         super().__init__(*args, **kwargs)
         self._desk_views = []
 
-    def register_view(self, route, view, name):
-        """Serve `view` at /admin/<route> as URL name admin:<name>."""
-        self._desk_views.append((route, view, name))
+    def register_view(self, route, view, name, model=None):
+        """Serve `view` at /admin/<route> as URL name admin:<name>.
+
+        A page of one model's objects names its `model`: it is then called as
+        `view(request, model_admin, **kwargs)` with the model's ModelAdmin, which knows
+        which objects the user reaches and what they may do with them, and it is marked as
+        the ModelAdmin's own pages are (`model_admin` on the view). The ModelAdmin is looked
+        up when the URLs are built, so the page may be registered before its model is.
+        """
+        self._desk_views.append((route, view, name, model))
+
+    def _desk_view(self, view, model):
+        if model is None:
+            return self.admin_view(view)
+        model_admin = self.get_model_admin(model)
+
+        def page(request, *args, **kwargs):
+            return view(request, model_admin, *args, **kwargs)
+
+        update_wrapper(page, view)
+        page.model_admin = model_admin  # as ModelAdmin.get_urls marks its views
+        return self.admin_view(page)
 
     def get_urls(self):
         own = [
-            path(route, self.admin_view(view), name=name) for route, view, name in self._desk_views
+            path(route, self._desk_view(view, model), name=name)
+            for route, view, name, model in self._desk_views
         ]
         # Before the admin's own patterns, which end in a catch-all.
         return own + super().get_urls()

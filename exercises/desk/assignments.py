@@ -3,12 +3,9 @@ the links from an assignment to its grading, gradebook and analytics.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Subquery
-from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -203,23 +200,6 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         ]
         links.insert(0, (preview_url(assignment), "Preview as a student"))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/gradebook/",
-                self.admin_site.admin_view(self.gradebook_view),
-                name="exercises_assignment_gradebook",
-            )
-        ] + super().get_urls()
-
-    def gradebook_view(self, request, object_id):
-        assignment = self.get_object(request, unquote(object_id))
-        if assignment is None:
-            raise Http404("No such assignment among your classes.")
-        if not self.has_view_permission(request, assignment):
-            raise PermissionDenied
-        return gradebook.gradebook_response(assignment)
 
     @admin.action(description="Duplicate (as a draft copy, with questions and sources)")
     def duplicate(self, request, queryset):

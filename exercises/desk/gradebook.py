@@ -1,17 +1,25 @@
-"""The gradebook of an assignment as a CSV file: a row per student, a column per question."""
+"""The gradebook of an assignment as a CSV file: a row per student, a column per question.
+
+Downloaded from its own desk page (admin:exercises_assignment_gradebook, linked from the
+assignment's page) and by the "Export the gradebook" actions of the assignments' and the
+submissions' lists.
+"""
 
 import csv
 from decimal import Decimal
 from itertools import groupby
 
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from ..grading import ANSWER_SCORE
-from ..models import Answer, Enrollment, Submission
+from ..models import Answer, Assignment, Enrollment, Submission
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _CONTROL_STARTS = ("\t", "\r", "\n")
@@ -129,3 +137,22 @@ def gradebook_response(assignment):
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="gradebook-{name}.csv"'},
     )
+
+
+def gradebook_download(request, assignments, object_id):
+    """The gradebook page: `assignments` is the assignments' ModelAdmin, which knows whose
+    assignments this teacher reaches (their classes')."""
+    assignment = assignments.get_object(request, unquote(object_id))
+    if assignment is None:
+        raise Http404("No such assignment among your classes.")
+    if not assignments.has_view_permission(request, assignment):
+        raise PermissionDenied
+    return gradebook_response(assignment)
+
+
+admin.site.register_view(
+    "exercises/assignment/<path:object_id>/gradebook/",
+    gradebook_download,
+    "exercises_assignment_gradebook",
+    model=Assignment,
+)

@@ -2,20 +2,10 @@
 actions on it (score, release, hide, return, export) and the grading page.
 """
 
-import copy
-
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import QueryDict
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -27,12 +17,11 @@ from purgeclass.admin_site import HardenedModelAdmin
 
 from .. import grading
 from ..marks import marks
-from ..models import Assignment, Criterion, Enrollment, Grade, Submission
+from ..models import Assignment, Enrollment, Submission
 from ..services import answering
 from . import gradebook
 from .assignments import AssignmentFilter
 from .classes import accommodation_label
-from .forms.submissions import GradeForm
 from .naming import counted, person
 from .scope import TeacherScopedMixin, teacher_scope
 
@@ -111,7 +100,6 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         "return_for_revision",
         "export_gradebook",
     ]
-    grade_template = "admin/exercises/submission/grade.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -267,244 +255,12 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             return None
         return gradebook.gradebook_response(Assignment.objects.get(pk=assignment_ids[0]))
 
-    # The grading page: the whole submission, graded on one page.
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        submission = self.get_object(request, unquote(object_id))
-        if submission is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_or_change_permission(request, submission):
-            raise PermissionDenied
-        answering.hand_in_if_time_up(submission)  # no query unless its clock ran out
-        can_grade = self.has_change_permission(request, submission) and request.user.has_perms(
-            ["exercises.add_grade", "exercises.change_grade"]
-        )
-        answers = self._answers(submission)
-        if request.method == "POST":
-            if not can_grade:
-                raise PermissionDenied
-            forms = [GradeForm(request.POST, answer=answer) for answer in answers]
-            if all(form.is_valid() for form in forms):
-                response = self._save(request, submission, forms)
-                if response is not None:
-                    return response
-                answers, forms = self._forms_after_conflict(request, submission)
-            else:
-                messages.error(request, "Nothing was saved: correct the marks shown in red below.")
-        else:
-            forms = [GradeForm(answer=answer) for answer in answers]
-        return self._grading_page(request, submission, answers, forms, can_grade)
-
-    def _answers(self, submission):
-        answers = list(
-            submission.answers.select_related("question__rubric", "grade__graded_by")
-            .prefetch_related(
-                Prefetch(
-                    "question__rubric__criteria",
-                    queryset=Criterion.objects.prefetch_related("levels"),
-                ),
-                "grade__criterion_grades",
-            )
-            .order_by("question__order", "question_id")
-        )
-        sources = grading.question_sources([answer.question_id for answer in answers])
-        for answer in answers:
-            answer.sources = sources.get(answer.question_id, [])
-        return answers
-
-    def _save(self, request, submission, forms):
-        inputs = [
-            grading.GradeInput(
-                answer=form.answer,
-                version=form.cleaned_data["version"],
-                score=form.cleaned_data["score"],
-                feedback=form.cleaned_data["feedback"],
-                override_reason=form.cleaned_data["override_reason"],
-                levels=[grading.LevelChoice(*chosen) for chosen in form.levels],
-            )
-            for form in forms
-            if form.grader_changed()
-        ]
-        try:
-            grading.save_grades(request.user, inputs)
-        except grading.GradeConflict as conflict:
-            request._grade_conflicts = {c.answer.pk: c.grade for c in conflict.conflicts}
-            messages.error(
-                request,
-                "Nothing was saved: someone else graded "
-                + counted(
-                    len(conflict.conflicts),
-                    "%(count)d of these answers while you were working. Their grade is",
-                    "%(count)d of these answers while you were working. Their grades are",
-                )
-                + " shown below; yours are still in the form. Save again to replace theirs "
-                "with yours.",
-            )
-            return None
-        if inputs:
-            messages.success(
-                request,
-                counted(len(inputs), "%(count)d grade saved", "%(count)d grades saved")
-                + f" for {person(submission.student)}.",
-            )
-        else:
-            messages.info(request, "Nothing had changed: nothing was saved.")
-        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
-        if "_grade_next" in request.POST:
-            following = self._next_ungraded(request, submission)
-            if following is not None:
-                url = reverse("admin:exercises_submission_change", args=[following])
-                return redirect(add_preserved_filters(preserved, url))
-            messages.info(
-                request, f"Every submission handed in for {submission.assignment} is graded."
-            )
-            changelist = reverse("admin:exercises_submission_changelist")
-            filters = request.GET.get("_changelist_filters")
-            return redirect(
-                f"{changelist}?{filters}"
-                if filters
-                else f"{changelist}?assignment__id__exact={submission.assignment_id}"
-            )
-        url = reverse("admin:exercises_submission_change", args=[submission.pk])
-        return redirect(add_preserved_filters(preserved, url))
-
-    def _next_ungraded(self, request, submission):
-        """The id of the next handed-in submission still waiting for a score, in the order and
-        with the filters of the list the teacher opened this one from (the list of this
-        assignment when they came some other way); after the last row, from the top again."""
-        filters = request.GET.get("_changelist_filters") or (
-            f"assignment__id__exact={submission.assignment_id}"
-        )
-        list_request = copy.copy(request)
-        list_request.method = "GET"
-        list_request.GET = QueryDict(filters)
-        list_request.POST = QueryDict()
-        try:
-            changelist = self.get_changelist_instance(list_request)
-        except IncorrectLookupParameters:
-            changelist = None
-        if changelist is None:
-            rows = self.get_queryset(request).filter(assignment_id=submission.assignment_id)
-            rows = rows.order_by(*self.ordering)
-        else:
-            rows = changelist.get_queryset(list_request)
-        order = list(rows.values_list("pk", flat=True))
-        waiting = set(
-            grading.not_graded(
-                rows.filter(status=Submission.Status.SUBMITTED).exclude(pk=submission.pk)
-            ).values_list("pk", flat=True)
-        )
-        here = order.index(submission.pk) + 1 if submission.pk in order else 0
-        return next((pk for pk in order[here:] + order[:here] if pk in waiting), None)
-
-    def _forms_after_conflict(self, request, submission):
-        """The grader's input kept, now based on the grades as the other grader left them:
-        saving again replaces theirs, knowingly."""
-        conflicts = request._grade_conflicts
-        data = request.POST.copy()
-        answers = self._answers(submission)
-        forms = []
-        for answer in answers:
-            if answer.pk in conflicts:
-                as_saved = GradeForm(answer=answer)
-                data[as_saved.add_prefix("version")] = as_saved.initial["version"]
-                data.update(as_saved.loaded_values())
-            form = GradeForm(data, answer=answer)
-            if answer.pk in conflicts:
-                form.conflict = conflicts[answer.pk]
-                form.conflict_grader = person(form.conflict.graded_by) or "Another grader"
-            form.is_valid()
-            forms.append(form)
-        return answers, forms
-
-    def _grading_page(self, request, submission, answers, forms, can_grade):
-        questions = list(submission.assignment.questions.order_by("order", "id"))
-        positions = {question.pk: n for n, question in enumerate(questions, start=1)}
-        answered = {answer.question_id for answer in answers}
-        unanswered = [question for question in questions if question.pk not in answered]
-        for question in unanswered:
-            question.position = positions[question.pk]
-        for answer in answers:
-            answer.position = positions.get(answer.question_id)
-        rows = [
-            (answer, answer_view(answer), form) for answer, form in zip(answers, forms, strict=True)
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Grade {person(submission.student)}",
-            "subtitle": str(submission.assignment),
-            "opts": self.opts,
-            "submission": submission,
-            "rows": rows,
-            "unanswered": unanswered,
-            "can_grade": can_grade,
-            "history": grade_history(
-                submission, {answer.pk: answer.position for answer in answers}
-            ),
-            "original": submission,
-            "has_view_permission": True,
-            "media": self.media,
-        }
-        return TemplateResponse(request, self.grade_template, context)
+    def get_urls(self):
+        # Opening a submission opens its grading page (desk/grading_page.py), registered on
+        # the site at this change page's URL: Django's change form is not served.
+        change = f"{self.opts.app_label}_{self.opts.model_name}_change"
+        return [url for url in super().get_urls() if url.name != change]
 
 
 def _points(value):
     return "–" if value is None else marks(value)
-
-
-# How an answer is shown to its grader ------------------------------------------------------------
-
-
-def answer_view(answer):
-    """What the template needs to show an answer next to its question and key."""
-    question, rules = answer.question, answer.question.rules
-    sources = answer.sources
-    view = {"kind": question.kind, "sources": sources, "template": rules.template("grading")}
-    view.update(
-        rules.grading_view(
-            answer.response or {}, question.settings or {}, question.key or {}, sources
-        )
-    )
-    return view
-
-
-def grade_history(submission, positions):
-    """Every change of a grade on this submission, newest first: who, when, what it was.
-
-    `positions` numbers the questions as the page does: {answer id: question number}.
-    """
-    records = list(
-        Grade.history.filter(answer__submission_id=submission.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    previous, rows = {}, []
-    for record in records:
-        before = previous.get(record.id)
-        changes = []
-        if before is None or before.score != record.score:
-            changes.append(
-                ("score", _points(before.score) if before else "–", _points(record.score))
-            )
-        if before is None or before.feedback != record.feedback:
-            changes.append(
-                (
-                    "feedback",
-                    Truncator(before.feedback).chars(120) if before else "",
-                    Truncator(record.feedback).chars(120),
-                )
-            )
-        if before is not None and before.override_reason != record.override_reason:
-            changes.append(("reason for override", before.override_reason, record.override_reason))
-        previous[record.id] = record
-        if changes:
-            rows.append(
-                {
-                    "when": record.history_date,
-                    "who": person(record.history_user) or "(unknown)",
-                    "question": positions.get(record.answer_id),
-                    "changes": changes,
-                }
-            )
-    rows.reverse()
-    return rows
