@@ -22,7 +22,7 @@ from pylti1p3.lineitem import LineItem
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
-from exercises import grading
+from exercises import selectors
 from exercises.demo import TEACHERS_GROUP
 from exercises.models import Assignment, Enrollment, Question, Submission
 
@@ -277,7 +277,7 @@ def queue_passbacks(submissions):
 
 def send_score(passback):
     """Send one released score and a short comment to the LMS gradebook (AGS)."""
-    submission = grading.with_scores(Submission.objects.filter(pk=passback.submission_id)).get()
+    submission = selectors.with_scores(Submission.objects.filter(pk=passback.submission_id)).get()
     maximum = maximum_score(submission.assignment)
     given = submission.total if submission.total is not None else Decimal(0)
     registration = passback.lti_user.registration

@@ -11,9 +11,8 @@ from django.utils.text import Truncator
 
 from purgeclass.admin_site import HardenedModelAdmin
 
-from .. import grading
 from ..models import Answer, Assignment, AssignmentSource, Question, Submission
-from ..services import answering
+from ..services import answering, authoring
 from . import gradebook
 from .forms.assignments import (
     AssignmentSourceFormSet,
@@ -203,7 +202,7 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 
     @admin.action(description="Duplicate (as a draft copy, with questions and sources)")
     def duplicate(self, request, queryset):
-        copies = [grading.duplicate_assignment(assignment) for assignment in queryset]
+        copies = [authoring.duplicate_assignment(assignment) for assignment in queryset]
         if len(copies) == 1:
             messages.success(
                 request,

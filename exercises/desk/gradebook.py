@@ -7,19 +7,16 @@ submissions' lists.
 
 import csv
 from decimal import Decimal
-from itertools import groupby
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..grading import ANSWER_SCORE
-from ..models import Answer, Assignment, Enrollment, Submission
+from .. import selectors
+from ..models import Assignment, Submission
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _CONTROL_STARTS = ("\t", "\r", "\n")
@@ -49,15 +46,8 @@ class _Echo:
         return value
 
 
-def gradebook_rows(assignment):
-    """The gradebook of one assignment, row by row: a row per student, a column per question.
-
-    Students are those of the class and anyone who handed in work for it. Three queries
-    are streamed side by side in the same order (students, submissions, answers) and
-    merged, so the number of queries and the memory used stay the same for 30 answers or
-    100,000.
-    """
-    User = get_user_model()
+def gradebook_lines(assignment):
+    """The gradebook's lines as the CSV file has them: a header, then a line per student."""
     questions = list(assignment.questions.order_by("order", "id"))
     yield (
         ["Last name", "First name", "Username", "Status", "Submitted at", "Late"]
@@ -67,58 +57,27 @@ def gradebook_rows(assignment):
         ]
         + [f"Total (/{_number(sum((q.points for q in questions), Decimal(0)))})", "Released"]
     )
-    order = ["last_name", "first_name", "pk"]
-    students = (
-        User.objects.filter(
-            Exists(
-                Enrollment.objects.filter(classroom=assignment.classroom_id, student=OuterRef("pk"))
-            )
-            | Exists(Submission.objects.filter(assignment=assignment, student=OuterRef("pk")))
-        )
-        .order_by(*order)
-        .values_list("pk", "last_name", "first_name", "username")
-        .iterator(chunk_size=2000)
-    )
-    by_student = [f"student__{name}" for name in order]
-    submissions = (
-        Submission.objects.filter(assignment=assignment)
-        .order_by(*by_student)
-        .values_list("student_id", "status", "submitted_at", "late", "released_at")
-        .iterator(chunk_size=2000)
-    )
-    answers = (
-        Answer.objects.filter(submission__assignment=assignment)
-        .order_by(*[f"submission__{name}" for name in by_student])
-        .values_list("submission__student_id", "question_id", ANSWER_SCORE)
-        .iterator(chunk_size=2000)
-    )
-    answers_by_student = groupby(answers, key=lambda row: row[0])
-    pending_answers = next(answers_by_student, None)
-    pending_submission = next(submissions, None)
     statuses = dict(Submission.Status.choices)
     tz = timezone.get_current_timezone()
-    for student_id, last_name, first_name, username in students:
-        row = [_cell(last_name), _cell(first_name), _cell(username)]
-        if pending_submission and pending_submission[0] == student_id:
-            _, status, submitted_at, late, released_at = pending_submission
-            pending_submission = next(submissions, None)
-            row += [
-                statuses.get(status, status),
-                submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if submitted_at else "",
-                "yes" if late else "no",
+    for row in selectors.gradebook_rows(assignment, questions):
+        line = [_cell(row.last_name), _cell(row.first_name), _cell(row.username)]
+        if row.status is not None:
+            line += [
+                statuses.get(row.status, row.status),
+                row.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+                if row.submitted_at
+                else "",
+                "yes" if row.late else "no",
             ]
         else:
-            status, released_at = None, None
-            row += ["Not started", "", ""]
-        scores = {}
-        if pending_answers and pending_answers[0] == student_id:
-            scores = {question_id: score for _, question_id, score in pending_answers[1]}
-            pending_answers = next(answers_by_student, None)
-        given = [scores.get(question.pk) for question in questions]
-        earned = [score for score in given if score is not None]
-        row += [_number(score) for score in given]
-        row += [_number(sum(earned, Decimal(0))) if earned else "", "yes" if released_at else "no"]
-        yield row
+            line += ["Not started", "", ""]
+        earned = [score for score in row.scores if score is not None]
+        line += [_number(score) for score in row.scores]
+        line += [
+            _number(sum(earned, Decimal(0))) if earned else "",
+            "yes" if row.released_at else "no",
+        ]
+        yield line
 
 
 def gradebook_response(assignment):
@@ -128,7 +87,7 @@ def gradebook_response(assignment):
 
     def lines():
         yield "\ufeff"
-        for row in gradebook_rows(assignment):
+        for row in gradebook_lines(assignment):
             yield writer.writerow(row)
 
     name = slugify(f"{assignment.classroom} {assignment.title}") or "assignment"

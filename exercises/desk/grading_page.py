@@ -22,9 +22,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from .. import grading
+from .. import selectors
 from ..models import Criterion, Grade, Submission
-from ..services import answering
+from ..services import answering, grading
 from .forms.submissions import GradeForm
 from .naming import counted, person
 from .submissions import _points
@@ -76,7 +76,7 @@ def _answers(submission):
         )
         .order_by("question__order", "question_id")
     )
-    sources = grading.question_sources([answer.question_id for answer in answers])
+    sources = selectors.question_sources([answer.question_id for answer in answers])
     for answer in answers:
         answer.sources = sources.get(answer.question_id, [])
     return answers
@@ -147,7 +147,7 @@ def _saved(request, submissions, submission, saved):
 def _next_ungraded(request, submissions, submission):
     """The id of the next handed-in submission still waiting for a score, in the order and
     with the filters of the list the teacher opened this one from (the list of this
-    assignment when they came some other way); after the last row, from the top again."""
+    assignment when they came some other way)."""
     filters = request.GET.get("_changelist_filters") or (
         f"assignment__id__exact={submission.assignment_id}"
     )
@@ -164,14 +164,7 @@ def _next_ungraded(request, submissions, submission):
         rows = rows.order_by(*submissions.ordering)
     else:
         rows = changelist.get_queryset(list_request)
-    order = list(rows.values_list("pk", flat=True))
-    waiting = set(
-        grading.not_graded(
-            rows.filter(status=Submission.Status.SUBMITTED).exclude(pk=submission.pk)
-        ).values_list("pk", flat=True)
-    )
-    here = order.index(submission.pk) + 1 if submission.pk in order else 0
-    return next((pk for pk in order[here:] + order[:here] if pk in waiting), None)
+    return selectors.next_ungraded(rows, submission)
 
 
 def _forms_after_conflict(request, submission, conflict):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from .. import grading
+from ..services import grading
 
 
 def person(user):

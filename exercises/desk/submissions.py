@@ -15,10 +15,10 @@ from django.utils.translation import ngettext
 
 from purgeclass.admin_site import HardenedModelAdmin
 
-from .. import grading
+from .. import selectors
 from ..marks import marks
 from ..models import Assignment, Enrollment, Submission
-from ..services import answering
+from ..services import answering, grading
 from . import gradebook
 from .assignments import AssignmentFilter
 from .classes import accommodation_label
@@ -58,9 +58,9 @@ class GradedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return grading.graded(queryset)
+            return selectors.graded(queryset)
         if self.value() == "no":
-            return grading.not_graded(queryset)
+            return selectors.not_graded(queryset)
         return queryset
 
 
@@ -108,7 +108,7 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         enrollment = Enrollment.objects.filter(
             classroom=OuterRef("assignment__classroom"), student=OuterRef("student")
         )
-        return grading.with_scores(super().get_queryset(request)).annotate(
+        return selectors.with_scores(super().get_queryset(request)).annotate(
             extra_time=Subquery(enrollment.values("extra_time_percent")[:1]),
             extended_due_at=Subquery(enrollment.values("extended_due_at")[:1]),
             accommodation_note=Subquery(enrollment.values("accommodation_note")[:1]),

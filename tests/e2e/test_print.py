@@ -12,8 +12,9 @@ import pytest
 from django.utils import dateformat, timezone
 from pypdf import PdfReader
 
-from exercises import grading, kinds
+from exercises import kinds
 from exercises.models import Question, Submission
+from exercises.services import grading
 from tests.factories import GradeFactory
 
 from .steps import DEMO_ANSWERS, answer_off_screen, log_in, question_of, sources_of

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from exercises import grading
 from exercises.models import Grade
+from exercises.services import grading
 from tests import factories
 from tests.exercises.desk import class_of, fast_password_hashing, handed_in
 

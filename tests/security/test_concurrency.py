@@ -19,9 +19,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from exercises import grading
 from exercises.models import Answer, Grade, Submission
-from exercises.services import answering
+from exercises.services import answering, grading
 
 from .conftest import build_world
 

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 
 from sources.models import Source
 
-from ...grading import question_sources
 from ...kinds import DEFAULT_RATING_LABELS, KINDS, MAX_TEXT_LENGTH
-from ...models import Question, QuestionSource
+from ...models import Question
+from ...selectors import question_sources
+from ...services import authoring
 from .rubrics import check_rubric_points
 
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 80})
@@ -271,23 +272,7 @@ class QuestionForm(forms.ModelForm):
 
     def save_sources(self):
         """Store the chosen sources in order, and add them to the assignment's sources."""
-        question = self.instance
-        sources = self.cleaned_sources
-        QuestionSource.objects.filter(question=question).exclude(
-            source__in=[source.pk for source in sources]
-        ).delete()
-        for position, source in enumerate(sources):
-            QuestionSource.objects.update_or_create(
-                question=question, source=source, defaults={"order": position}
-            )
-        assignment = question.assignment
-        links = list(assignment.assignment_sources.all())
-        used = {link.source_id for link in links}
-        last = max((link.order for link in links), default=-1)
-        for source in sources:
-            if source.pk not in used:
-                last += 1
-                assignment.assignment_sources.create(source=source, order=last)
+        authoring.set_question_sources(self.instance, self.cleaned_sources)
 
 
 class QuestionInlineForm(forms.ModelForm):

@@ -1,129 +1,32 @@
-"""The teacher's desk use cases: grading, release, return for revision, rescoring and
-copying an assignment.
+"""Grading, as the teacher's desk does it: saving grades (all or nothing, never over another
+grader's), scoring the objective questions, releasing grades to the students, hiding them
+again, and returning work for revision.
 
-Each function here spans several models or must be all-or-nothing; the admin calls them
-and only translates their results into pages and messages.
+Each function spans several models or must be all-or-nothing; the desk calls them and only
+translates their results into pages and messages.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Concat
-from django.db.models.lookups import Exact
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .kinds import KINDS
-from .models import (
-    Answer,
-    Assignment,
-    AssignmentSource,
-    CriterionGrade,
-    Grade,
-    QuestionSource,
-    Submission,
-)
-from .services import answering
-from .signals import grades_released
+from .. import selectors
+from ..kinds import KINDS
+from ..models import Answer, CriterionGrade, Grade, Submission
+from ..signals import grades_released
+from . import answering
 
 OBJECTIVE_KINDS = [name for name, kind in KINDS.items() if kind.objective]
-
-
-# Scores -----------------------------------------------------------------------------------
-
-# An answer's score: the teacher's grade if there is one, else the automatic score.
-ANSWER_SCORE = Coalesce("grade__score", "auto_score")
-
-
-def _per_submission(answers, expression):
-    """A subquery summing `expression` over a submission's answers (None when none)."""
-    return Subquery(
-        answers.order_by().values("submission").annotate(total=Sum(expression)).values("total")[:1]
-    )
-
-
-def awaiting_score():
-    """Answers that have neither a teacher's score nor an automatic one."""
-    return Q(grade__score__isnull=True, auto_score__isnull=True)
-
-
-def with_scores(submissions):
-    """Annotate each submission with `auto_total`, `total`, `is_graded` and its last grader.
-
-    Subqueries rather than joins: on a list page they run for the rows shown only, so a
-    list of 100,000 submissions costs what a list of 100 does (unless sorted by a score).
-    """
-    answers = Answer.objects.filter(submission=OuterRef("pk"))
-    last_grade = Grade.objects.filter(
-        answer__submission=OuterRef("pk"), graded_by__isnull=False
-    ).order_by("-graded_at", "-pk")
-    # 1 if every answer has a score, 0 if one is waiting, NULL without answers. A scalar
-    # subquery, not EXISTS: PostgreSQL runs an EXISTS in the select list as a hash of every
-    # answer in the database, rebuilt for each page of the list.
-    all_scored = Subquery(
-        answers.order_by()
-        .values("submission")
-        .annotate(all_scored=Min(Case(When(awaiting_score(), then=Value(0)), default=Value(1))))
-        .values("all_scored")[:1]
-    )
-    return submissions.annotate(
-        auto_total=_per_submission(answers, "auto_score"),
-        total=_per_submission(answers, ANSWER_SCORE),
-        is_graded=ExpressionWrapper(
-            Exact(Coalesce(all_scored, Value(0)), Value(1)), output_field=BooleanField()
-        ),
-        last_grader_name=Subquery(
-            last_grade.annotate(
-                name=Concat("graded_by__first_name", Value(" "), "graded_by__last_name")
-            ).values("name")[:1]
-        ),
-        last_grader_username=Subquery(last_grade.values("graded_by__username")[:1]),
-    )
-
-
-def graded(submissions):
-    """Submissions with answers, every one of which has a score."""
-    answers = Answer.objects.filter(submission=OuterRef("pk"))
-    return submissions.filter(Exists(answers), ~Exists(answers.filter(awaiting_score())))
-
-
-def not_graded(submissions):
-    answers = Answer.objects.filter(submission=OuterRef("pk"))
-    return submissions.filter(~Exists(answers) | Exists(answers.filter(awaiting_score())))
 
 
 def _selected(submissions):
     # Re-select by primary key: the admin's queryset carries annotations and ordering that
     # an UPDATE does not need.
     return Submission.objects.filter(pk__in=submissions.order_by().values("pk"))
-
-
-def question_sources(question_ids):
-    """{question id: [sources in order]} in one query."""
-    by_question = {}
-    links = (
-        QuestionSource.objects.filter(question_id__in=question_ids)
-        .select_related("source__author")
-        .order_by("question_id", "order", "id")
-    )
-    for link in links:
-        by_question.setdefault(link.question_id, []).append(link.source)
-    return by_question
 
 
 @transaction.atomic
@@ -139,7 +42,7 @@ def score_objective(submissions):
             question__kind__in=OBJECTIVE_KINDS,
         ).select_related("question")
     )
-    sources = question_sources({answer.question_id for answer in answers})
+    sources = selectors.question_sources({answer.question_id for answer in answers})
     for answer in answers:
         answer.auto_score = answer.question.auto_score(
             answer.response, sources.get(answer.question_id, [])
@@ -175,7 +78,7 @@ def release(submissions, now=None):
     now = now or timezone.now()
     chosen = _selected(submissions).filter(released_at__isnull=True)
     handed_in = chosen.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED])
-    waiting = Answer.objects.filter(submission=OuterRef("pk")).filter(awaiting_score())
+    waiting = Answer.objects.filter(submission=OuterRef("pk")).filter(selectors.awaiting_score())
     result = Release()
     held = (
         handed_in.annotate(
@@ -202,7 +105,7 @@ def release(submissions, now=None):
     for submission in chosen.exclude(pk__in=handed_in.values("pk")).select_related("student"):
         result.skipped.append((pupil_name(submission.student), "not handed in yet"))
     result.skipped.sort()
-    result.released = graded(handed_in).update(released_at=now, release_seen=False)
+    result.released = selectors.graded(handed_in).update(released_at=now, release_seen=False)
     # Others (the LMS grade passback) hear of it; they only enqueue work, never block.
     grades_released.send(Submission, submissions=_selected(submissions).filter(released_at=now))
     return result
@@ -358,38 +261,3 @@ def save_grades(grader, inputs, now=None):
             transaction.set_rollback(True)
     if conflicts:
         raise GradeConflict(conflicts)
-
-
-# Copying an assignment --------------------------------------------------------------------
-
-
-@transaction.atomic
-def duplicate_assignment(assignment):
-    """Copy an assignment, its sources and its questions (with their sources and keys) as a
-    draft titled "… (copy)", for another class or next year. Students' work is not copied."""
-    suffix = " (copy)"
-    copy = Assignment.objects.create(
-        classroom=assignment.classroom,
-        title=assignment.title[: 200 - len(suffix)] + suffix,
-        instructions=assignment.instructions,
-        opens_at=assignment.opens_at,
-        due_at=assignment.due_at,
-        accepts_late=assignment.accepts_late,
-        status=Assignment.Status.DRAFT,
-    )
-    AssignmentSource.objects.bulk_create(
-        AssignmentSource(assignment=copy, source_id=link.source_id, order=link.order)
-        for link in assignment.assignment_sources.all()
-    )
-    for question in assignment.questions.prefetch_related("question_sources"):
-        links = list(question.question_sources.all())
-        question.pk = None
-        question.id = None
-        question._state.adding = True
-        question.assignment = copy
-        question.save()
-        QuestionSource.objects.bulk_create(
-            QuestionSource(question=question, source_id=link.source_id, order=link.order)
-            for link in links
-        )
-    return copy

@@ -1,0 +1,61 @@
+"""Authoring, as the teacher's desk does it: copying an assignment, and setting a question's
+sources in order."""
+
+from django.db import transaction
+
+from ..models import Assignment, AssignmentSource, QuestionSource
+
+
+@transaction.atomic
+def duplicate_assignment(assignment):
+    """Copy an assignment, its sources and its questions (with their sources and keys) as a
+    draft titled "… (copy)", for another class or next year. Students' work is not copied."""
+    suffix = " (copy)"
+    copy = Assignment.objects.create(
+        classroom=assignment.classroom,
+        title=assignment.title[: 200 - len(suffix)] + suffix,
+        instructions=assignment.instructions,
+        opens_at=assignment.opens_at,
+        due_at=assignment.due_at,
+        accepts_late=assignment.accepts_late,
+        status=Assignment.Status.DRAFT,
+    )
+    AssignmentSource.objects.bulk_create(
+        AssignmentSource(assignment=copy, source_id=link.source_id, order=link.order)
+        for link in assignment.assignment_sources.all()
+    )
+    for question in assignment.questions.prefetch_related("question_sources"):
+        links = list(question.question_sources.all())
+        question.pk = None
+        question.id = None
+        question._state.adding = True
+        question.assignment = copy
+        question.save()
+        QuestionSource.objects.bulk_create(
+            QuestionSource(question=question, source_id=link.source_id, order=link.order)
+            for link in links
+        )
+    return copy
+
+
+def set_question_sources(question, sources):
+    """Give `question` these sources, in this order, and add any the assignment lacks to the
+    end of the assignment's sources (students read them there).
+
+    Called inside the question's save (the admin's transaction), so it opens none of its own.
+    """
+    QuestionSource.objects.filter(question=question).exclude(
+        source__in=[source.pk for source in sources]
+    ).delete()
+    for position, source in enumerate(sources):
+        QuestionSource.objects.update_or_create(
+            question=question, source=source, defaults={"order": position}
+        )
+    assignment = question.assignment
+    links = list(assignment.assignment_sources.all())
+    used = {link.source_id for link in links}
+    last = max((link.order for link in links), default=-1)
+    for source in sources:
+        if source.pk not in used:
+            last += 1
+            assignment.assignment_sources.create(source=source, order=last)
