@@ -31,6 +31,7 @@ from simple_history.models import HistoricalRecords
 
 from sources.models import Source
 
+from . import access
 from .kinds import kind_named
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
@@ -42,9 +43,7 @@ def new_join_code():
 
 class ClassroomQuerySet(models.QuerySet):
     def taught_by(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(teachers=user)
+        return access.taught(self, user)
 
     def attended_by(self, user):
         return self.filter(enrollments__student=user)
@@ -176,12 +175,10 @@ class AssignmentQuerySet(models.QuerySet):
 
     def for_student(self, user):
         """Published assignments of the classes the student is enrolled in."""
-        return self.published().filter(classroom__enrollments__student=user)
+        return access.studied(self.published(), user)
 
     def for_teacher(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(classroom__teachers=user)
+        return access.taught(self, user)
 
     def with_accommodations(self, student):
         """Annotate the student's own due date (`student_due_at`) and extra time
@@ -375,9 +372,7 @@ class QuestionSource(models.Model):
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A student sees their own; a teacher the submissions of their classes."""
-        if user.is_superuser:
-            return self
-        return self.filter(Q(student=user) | Q(assignment__classroom__teachers=user)).distinct()
+        return access.submissions_seen(self, user)
 
     def released(self):
         return self.filter(released_at__isnull=False)

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 
 from purgeclass.admin_site import HardenedModelAdmin
 
+from ..access import teacher_scope
 from ..models import Answer, Assignment, AssignmentSource, Question, Submission
 from ..services import answering, authoring
 from . import gradebook
@@ -24,7 +25,7 @@ from .forms.assignments import (
     source_label,
 )
 from .naming import admin_link, counted
-from .scope import TeacherScopedMixin, teacher_scope
+from .scope import TeacherScopedMixin
 
 
 class AssignmentFilter(admin.RelatedOnlyFieldListFilter):

@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from .. import selectors
+from .. import access, selectors
 from ..models import Criterion, Grade, Submission
 from ..services import answering, grading
 from .forms.submissions import GradeForm
@@ -40,8 +40,8 @@ def grading_page(request, submissions, object_id):
     if not submissions.has_view_or_change_permission(request, submission):
         raise PermissionDenied
     answering.hand_in_if_time_up(submission)  # no query unless its clock ran out
-    can_grade = submissions.has_change_permission(request, submission) and request.user.has_perms(
-        ["exercises.add_grade", "exercises.change_grade"]
+    can_grade = submissions.has_change_permission(request, submission) and access.may_grade(
+        request.user
     )
     answers = _answers(submission)
     if request.method == "POST":

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from purgeclass.admin_site import HardenedModelAdmin
 
 from .. import selectors
+from ..access import teacher_scope
 from ..marks import marks
 from ..models import Assignment, Enrollment, Submission
 from ..services import answering, grading
@@ -23,7 +24,7 @@ from . import gradebook
 from .assignments import AssignmentFilter
 from .classes import accommodation_label
 from .naming import counted, person
-from .scope import TeacherScopedMixin, teacher_scope
+from .scope import TeacherScopedMixin
 
 
 class LargeTablePaginator(Paginator):

@@ -1,0 +1,94 @@
+"""Who may do what in a class: the roles, in one place.
+
+A class (`Classroom`) has teachers (`Classroom.teachers`) and students (an `Enrollment`
+each). A teacher is also a staff user in the "Teachers" group (migration 0003): the group's
+permissions say which kinds of thing a teacher may build (add and change assignments,
+questions, rubrics), grade (add and change grades) and release or return (change
+submissions); the rules here narrow that to the classes they teach. A superuser teaches
+every class.
+
+Everything that asks "is this in one of their classes?" asks here, through these functions
+or the querysets that call them (`Classroom.objects.taught_by`,
+`Assignment.objects.for_teacher` and `for_student`, `Submission.objects.visible_to`): the
+student's pages, the analytics pages, the LTI launch and the desk, whose lists, pages,
+choices and actions are narrowed by `teacher_scope` (desk/scope.py applies it to every
+ModelAdmin of a class's things). Pages ask `may_grade` before they grade.
+
+A new role is a change here and in a membership model only. A teaching assistant who grades
+a class's work but does not build its assignments would be a `Classroom.assistants` (or a
+role on a membership) and one more clause in `taught`'s lookups, with its own group of
+permissions (grades and submissions, not assignments or questions): no page, view or
+ModelAdmin changes.
+
+This module imports no model (the models' querysets import it); it names models by label.
+"""
+
+from django.apps import apps
+from django.db.models import Q
+
+# How each model of a class reaches its class: a lookup path ("" for the class itself).
+# Shared material (sources, rubrics) belongs to no class: every teacher uses it.
+CLASS_OF = {
+    "exercises.classroom": "",
+    "exercises.enrollment": "classroom",
+    "exercises.assignment": "classroom",
+    "exercises.assignmentsource": "assignment__classroom",
+    "exercises.question": "assignment__classroom",
+    "exercises.submission": "assignment__classroom",
+    "exercises.answer": "submission__assignment__classroom",
+    "exercises.grade": "answer__submission__assignment__classroom",
+}
+
+# What grading needs beyond reaching the work: the Teachers group has both.
+GRADER_PERMISSIONS = ["exercises.add_grade", "exercises.change_grade"]
+
+
+def _class_path(model):
+    return CLASS_OF[model._meta.label_lower]
+
+
+def _via(path, name):
+    return f"{path}__{name}" if path else name
+
+
+def belongs_to_a_class(model):
+    """Whether `model`'s rows belong to one class each (and so to its teachers only)."""
+    return model._meta.label_lower in CLASS_OF
+
+
+def taught(things, user):
+    """`things` (a queryset of a class's things) in the classes `user` teaches, by a join."""
+    if user.is_superuser:
+        return things
+    return things.filter(**{_via(_class_path(things.model), "teachers"): user})
+
+
+def studied(things, user):
+    """`things` (a queryset of a class's things) in the classes `user` is enrolled in."""
+    return things.filter(**{_via(_class_path(things.model), "enrollments__student"): user})
+
+
+def submissions_seen(submissions, user):
+    """A student sees their own submissions; a teacher those of the classes they teach."""
+    if user.is_superuser:
+        return submissions
+    teaches = Q(**{_via(_class_path(submissions.model), "teachers"): user})
+    return submissions.filter(Q(student=user) | teaches).distinct()
+
+
+def teacher_scope(queryset, user):
+    """Narrow a queryset of a class's things to the classes `user` teaches, by a subquery of
+    their classes (the desk's lists sort and page huge tables: no join that multiplies rows).
+
+    Shared material (sources, rubrics) is returned as it is. A superuser sees everything.
+    """
+    if not belongs_to_a_class(queryset.model) or user.is_superuser:
+        return queryset
+    classes = taught(apps.get_model("exercises", "Classroom").objects.all(), user)
+    path = _class_path(queryset.model) or "pk"
+    return queryset.filter(**{f"{path}__in": classes.values("pk")})
+
+
+def may_grade(user):
+    """Whether `user`'s role lets them grade (in the classes they reach)."""
+    return user.has_perms(GRADER_PERMISSIONS)
