@@ -233,9 +233,20 @@ def answer_view(answer):
     return view
 
 
+# What the history shows of a grade's change, in this order: {field: (its name, how its
+# value is shown)}.
+HISTORY_FIELDS = {
+    "score": ("score", _points),
+    "feedback": ("feedback", lambda text: Truncator(text).chars(120)),
+    "override_reason": ("reason for override", str),
+}
+
+
 def grade_history(submission, positions):
     """Every change of a grade on this submission, newest first: who, when, what it was.
 
+    Each record is compared with the one before it (django-simple-history's `diff_against`);
+    a grade's first record shows its score and feedback as given.
     `positions` numbers the questions as the page does: {answer id: question number}.
     """
     records = list(
@@ -246,21 +257,19 @@ def grade_history(submission, positions):
     previous, rows = {}, []
     for record in records:
         before = previous.get(record.id)
-        changes = []
-        if before is None or before.score != record.score:
-            changes.append(
-                ("score", _points(before.score) if before else "–", _points(record.score))
-            )
-        if before is None or before.feedback != record.feedback:
-            changes.append(
-                (
-                    "feedback",
-                    Truncator(before.feedback).chars(120) if before else "",
-                    Truncator(record.feedback).chars(120),
-                )
-            )
-        if before is not None and before.override_reason != record.override_reason:
-            changes.append(("reason for override", before.override_reason, record.override_reason))
+        if before is None:
+            changes = [
+                ("score", "–", _points(record.score)),
+                ("feedback", "", HISTORY_FIELDS["feedback"][1](record.feedback)),
+            ]
+        else:
+            delta = record.diff_against(before, included_fields=HISTORY_FIELDS)
+            changed = {change.field: change for change in delta.changes}
+            changes = [
+                (label, shown(changed[name].old), shown(changed[name].new))
+                for name, (label, shown) in HISTORY_FIELDS.items()
+                if name in changed
+            ]
         previous[record.id] = record
         if changes:
             rows.append(
