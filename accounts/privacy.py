@@ -105,9 +105,11 @@ def export_student(user):
         .prefetch_related(
             Prefetch(
                 "answers",
-                Answer.objects.select_related("question", "grade__graded_by").prefetch_related(
+                Answer.objects.select_related("question", "grade__graded_by")
+                .prefetch_related(
                     Prefetch("grade__criterion_grades", CriterionGrade.objects.order_by("id"))
-                ),
+                )
+                .order_by("question__order", "question_id"),
             )
         )
         .order_by("started_at", "pk")

@@ -456,8 +456,9 @@ class Answer(models.Model):
     # Filled in for objective kinds when the submission is submitted (or rescored).
     auto_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
+    # No default ordering: it joined the questions into every query of answers (a per-row
+    # subquery became a scan of every question). Pages that list answers order them.
     class Meta:
-        ordering = ["submission", "question__order", "question_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "question"], name="answer_unique_per_question"

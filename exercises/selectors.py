@@ -37,7 +37,7 @@ ANSWER_SCORE = Coalesce("grade__score", "auto_score")
 def _per_submission(answers, expression):
     """A subquery summing `expression` over a submission's answers (None when none)."""
     return Subquery(
-        answers.order_by().values("submission").annotate(total=Sum(expression)).values("total")[:1]
+        answers.values("submission").annotate(total=Sum(expression)).values("total")[:1]
     )
 
 
@@ -60,8 +60,7 @@ def with_scores(submissions):
     # subquery, not EXISTS: PostgreSQL runs an EXISTS in the select list as a hash of every
     # answer in the database, rebuilt for each page of the list.
     all_scored = Subquery(
-        answers.order_by()
-        .values("submission")
+        answers.values("submission")
         .annotate(all_scored=Min(Case(When(awaiting_score(), then=Value(0)), default=Value(1))))
         .values("all_scored")[:1]
     )

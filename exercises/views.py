@@ -420,11 +420,8 @@ def dashboard(request):
         .annotate(total_points=Sum("questions__points"))
         .order_by(F("due_at").asc(nulls_last=True), "opens_at", "title")
     )
-    # order_by(): Answer's default ordering joins questions and submissions, which turned
-    # this per-row subquery into a scan of every question in the database.
     score = (
         Answer.objects.filter(submission=OuterRef("pk"))
-        .order_by()
         .values("submission")
         .annotate(total=Sum(Coalesce("grade__score", "auto_score")))
         .values("total")

@@ -82,9 +82,7 @@ def release(submissions, now=None):
     result = Release()
     held = (
         handed_in.annotate(
-            waiting=Subquery(
-                waiting.order_by().values("submission").annotate(n=Count("pk")).values("n")[:1]
-            )
+            waiting=Subquery(waiting.values("submission").annotate(n=Count("pk")).values("n")[:1])
         )
         .filter(Q(waiting__gt=0) | ~Exists(Answer.objects.filter(submission=OuterRef("pk"))))
         .select_related("student")
