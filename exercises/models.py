@@ -45,9 +45,6 @@ class ClassroomQuerySet(models.QuerySet):
     def taught_by(self, user):
         return access.taught(self, user)
 
-    def attended_by(self, user):
-        return self.filter(enrollments__student=user)
-
 
 class Classroom(models.Model):
     """A class: one or more teachers and the students enrolled in it."""
@@ -373,9 +370,6 @@ class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A student sees their own; a teacher the submissions of their classes."""
         return access.submissions_seen(self, user)
-
-    def released(self):
-        return self.filter(released_at__isnull=False)
 
 
 class Submission(models.Model):

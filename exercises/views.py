@@ -17,7 +17,7 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Subque
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string, select_template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +30,6 @@ from .forms import JoinClassForm, answer_form
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
 from .services import answering
 
-SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
 NOT_STARTED = "This timed work has not been started: open the assignment and press Start."
 LOGGED_OUT = "You have been logged out. Log in again: your answer is kept."
 LOGGED_OUT_NOT_KEPT = (
@@ -283,7 +282,6 @@ def _page_context(page, request=None):
         "assignment": page.assignment,
         "submission": page.submission,
         "page": page,
-        "source_text_template": select_template(SOURCE_TEXT_TEMPLATES),
     }
     if request is not None and not page.preview:
         context["owner_token"] = kept_answers.owner_token(request.user)

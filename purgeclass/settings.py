@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     "simple_history",
     "import_export",
     "sources",
@@ -81,7 +80,6 @@ MIDDLEWARE = [
     "purgeclass.middleware.NoStoreWhenLoggedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -196,8 +194,6 @@ if envbool("BEHIND_PROXY", "false"):
 SESSION_COOKIE_SECURE = not DEBUG and envbool("SECURE_COOKIES", "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-# The CSRF cookie stays readable by script (Django's default) so htmx requests can send it;
-# making it HTTP-only would add nothing, as the token is in every form's HTML anyway.
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

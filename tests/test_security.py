@@ -1,7 +1,6 @@
 """Production hardening: deploy checks, the secret key, the Content-Security-Policy, login
 throttling and password rules."""
 
-import json
 import os
 import re
 import secrets
@@ -202,13 +201,6 @@ def test_pages_carry_the_content_security_policy(client, db):
     response = client.get(reverse("sources:unit_list"))
     assert response.status_code == 200
     assert policy_of(response) == EXPECTED_POLICY
-
-
-def test_htmx_is_told_not_to_inject_inline_styles(client, db):
-    page = client.get(reverse("sources:unit_list")).content.decode()
-    config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
-    assert config is not None
-    assert json.loads(config.group(1))["includeIndicatorStyles"] is False
 
 
 @pytest.fixture

@@ -170,13 +170,6 @@ class GradeConflict(Exception):
         self.conflicts = conflicts
 
 
-def _grade_of(answer):
-    try:
-        return answer.grade
-    except Grade.DoesNotExist:
-        return None
-
-
 def _current_grade(answer):
     return (
         Grade.objects.select_related("graded_by")
