@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import selectors
+from ..marks import marks
 from ..models import Assignment, Submission
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -33,12 +34,6 @@ def _cell(text):
     return "'" + text if risky else text
 
 
-def _number(value):
-    if value is None:
-        return ""
-    return f"{value.normalize():f}"
-
-
 class _Echo:
     """A file-like object that hands back what is written: csv.writer's rows as strings."""
 
@@ -52,10 +47,10 @@ def gradebook_lines(assignment):
     yield (
         ["Last name", "First name", "Username", "Status", "Submitted at", "Late"]
         + [
-            f"Q{position} {question.get_kind_display()} (/{_number(question.points)})"
+            f"Q{position} {question.get_kind_display()} (/{marks(question.points)})"
             for position, question in enumerate(questions, start=1)
         ]
-        + [f"Total (/{_number(sum((q.points for q in questions), Decimal(0)))})", "Released"]
+        + [f"Total (/{marks(sum((q.points for q in questions), Decimal(0)))})", "Released"]
     )
     statuses = dict(Submission.Status.choices)
     tz = timezone.get_current_timezone()
@@ -72,9 +67,9 @@ def gradebook_lines(assignment):
         else:
             line += ["Not started", "", ""]
         earned = [score for score in row.scores if score is not None]
-        line += [_number(score) for score in row.scores]
+        line += [marks(score) for score in row.scores]
         line += [
-            _number(sum(earned, Decimal(0))) if earned else "",
+            marks(sum(earned, Decimal(0))) if earned else "",
             "yes" if row.released_at else "no",
         ]
         yield line

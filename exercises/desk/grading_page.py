@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from .. import access, selectors
+from ..marks import marks
 from ..models import Criterion, Grade, Submission
 from ..services import answering, grading
 from .forms.submissions import GradeForm
 from .naming import counted, person
-from .submissions import _points
 
 TEMPLATE = "admin/exercises/submission/grade.html"
 
@@ -236,7 +236,7 @@ def answer_view(answer):
 # What the history shows of a grade's change, in this order: {field: (its name, how its
 # value is shown)}.
 HISTORY_FIELDS = {
-    "score": ("score", _points),
+    "score": ("score", lambda score: marks(score, missing="–")),
     "feedback": ("feedback", lambda text: Truncator(text).chars(120)),
     "override_reason": ("reason for override", str),
 }
@@ -259,7 +259,7 @@ def grade_history(submission, positions):
         before = previous.get(record.id)
         if before is None:
             changes = [
-                ("score", "–", _points(record.score)),
+                ("score", "–", marks(record.score, missing="–")),
                 ("feedback", "", HISTORY_FIELDS["feedback"][1](record.feedback)),
             ]
         else:

@@ -165,11 +165,11 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
 
     @admin.display(description="auto", ordering="auto_total")
     def auto_score(self, submission):
-        return _points(submission.auto_total)
+        return marks(submission.auto_total, missing="–")
 
     @admin.display(description="total", ordering="total")
     def total_score(self, submission):
-        return _points(submission.total)
+        return marks(submission.total, missing="–")
 
     @admin.display(description="graded", boolean=True, ordering="is_graded")
     def graded(self, submission):
@@ -261,7 +261,3 @@ class SubmissionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         # the site at this change page's URL: Django's change form is not served.
         change = f"{self.opts.app_label}_{self.opts.model_name}_change"
         return [url for url in super().get_urls() if url.name != change]
-
-
-def _points(value):
-    return "–" if value is None else marks(value)
