@@ -15,12 +15,13 @@ Templates of a kind live in templates/exercises/kinds/<name>/ (`QuestionKind.tem
 - answer.html: the read-only answer on the student's page and in print. Context: `q` as above.
 - grading.html: the answer on the teacher's grading page. Context: `view` (admin.answer_view:
   kind, sources, and the kind's `grading_view`) and `answer`.
-- analytics.html: the question's analytics panel. Context: `q` (analytics.QuestionReport).
+- analytics.html: the question's analytics panel. Context: `q` (analytics.QuestionReport),
+  with the kind's own panel (`QuestionKind.analytics`) as `q.panel`.
 """
 
 from django.core.exceptions import ValidationError
 
-from .text import as_mapping, clean_text
+from .shared.text import as_mapping, clean_text
 
 
 class QuestionKind:
@@ -121,7 +122,25 @@ class QuestionKind:
         """A generated student's response."""
         raise NotImplementedError(f"The {self.name} kind generates no volume data.")
 
-    # Analytics.
+    # Analytics: the frame (analytics.AssignmentReport) counts the class's answers in a fixed
+    # number of queries, asking every kind on the assignment what to count; the kind then
+    # builds its panel (what its analytics.html shows as `q.panel`) from a
+    # shared.counting.Counted.
+
+    analytics_grouped = ()  # response keys the one grouped count query groups answers by
+    analytics_fetches_answers = False  # needs every response whole (one query for all kinds)
+    unanswered_phrase = "not answered"  # "12 left <phrase>": a panel's `unanswered` answers
+
+    def analytics_counts(self, question, sources):
+        """(aliases, counts) for the one query of conditional counts, named after the question.
+
+        `aliases` are annotations (e.g. shared.counting.JSONText) the counts filter on.
+        """
+        return {}, {}
+
+    def analytics(self, question, sources, counted):
+        """The kind's analytics panel, a dict, from the frame's counts (a Counted)."""
+        return {}
 
     featurable = False  # has words a teacher may show the class ("Why did you trust him?")
 

@@ -10,8 +10,8 @@ from django.core.checks import Error
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from .answer_form import AnswerForm
 from .base import QuestionKind
+from .shared.answer_form import AnswerForm
 
 RULES = ("clean_settings", "clean_key", "clean_response", "score", "incomplete_reason")
 

@@ -1,13 +1,15 @@
 """The choice kind: its rules and scoring."""
 
+from collections import Counter
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field
 from .base import QuestionKind
-from .text import as_mapping, clean_text, lines_of, to_points
+from .shared.answer_form import AnswerForm, choice_field
+from .shared.charts import Bar, BarChart
+from .shared.text import as_mapping, clean_text, lines_of, to_points
 
 MAX_OPTIONS = 20
 
@@ -177,6 +179,47 @@ class Choice(QuestionKind):
         ids = [o["id"] for o in settings["options"]]
         count = rng.randint(1, 2) if settings["multiple"] else 1
         return {"selected": sorted(rng.sample(ids, count))}
+
+    # Analytics: how often each option was chosen, and the most chosen wrong one.
+
+    analytics_grouped = ("selected",)
+    unanswered_phrase = "no option chosen"
+
+    def analytics(self, question, sources, counted):
+        counts = Counter()
+        answered = 0
+        for row in counted.rows:
+            selected = row["response__selected"] or []
+            if selected:
+                answered += row["n"]
+            for option_id in selected:
+                counts[str(option_id)] += row["n"]
+        correct = {str(c) for c in (question.key or {}).get("correct") or []}
+        bars = []
+        for position, option in enumerate(question.settings.get("options") or []):
+            letter = chr(ord("A") + position)
+            option_id = str(option["id"])
+            bars.append(
+                Bar(
+                    f"{letter}. {option['text']}",
+                    counts.get(option_id, 0),
+                    answered,
+                    key=option_id in correct,
+                    detail=option["text"],
+                )
+            )
+        most_chosen_wrong = []
+        wrong = [bar for bar in bars if not bar.key and bar.count]
+        if correct and wrong:
+            most = max(bar.count for bar in wrong)
+            most_chosen_wrong = [bar for bar in wrong if bar.count == most]
+            for bar in most_chosen_wrong:
+                bar.flagged = True
+        return {
+            "unanswered": counted.answers - answered,
+            "most_chosen_wrong": most_chosen_wrong,
+            "chart": BarChart(f"{counted.slug}-options", "Options chosen by the class", bars),
+        }
 
 
 class ChoiceAnswerForm(AnswerForm):

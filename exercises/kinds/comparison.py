@@ -1,10 +1,14 @@
 """The comparison kind: its rules and scoring."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field, source_choice_label, text_field
 from .base import QuestionKind
-from .text import (
+from .shared.answer_form import AnswerForm, choice_field, source_choice_label, text_field
+from .shared.charts import Bar, BarChart
+from .shared.charts import source_label as chart_label
+from .shared.text import (
     as_mapping,
     clean_min_length,
     clean_text,
@@ -132,6 +136,35 @@ class Comparison(QuestionKind):
 
     def volume_response(self, rng, words, settings, sources):
         return {"choice": str(rng.choice(sources).pk), "justification": words(15, 60)}
+
+    # Analytics: which source the class chose, against the key.
+
+    analytics_grouped = ("choice",)
+    unanswered_phrase = "without choosing a source"
+
+    def analytics(self, question, sources, counted):
+        counts = Counter()
+        for row in counted.rows:
+            choice = row["response__choice"]
+            if choice is not None:
+                counts[str(choice)] += row["n"]  # SQLite hands back "12" as 12
+        answered = sum(counts.values())
+        key = str((question.key or {}).get("choice") or "")
+        bars = [
+            Bar(
+                chart_label(source),
+                counts.get(str(source.pk), 0),
+                answered,
+                key=str(source.pk) == key,
+            )
+            for source in sources
+        ]
+        return {
+            "unanswered": counted.answers - answered,
+            "chart": BarChart(
+                f"{counted.slug}-choices", "Which source the class judged more reliable", bars
+            ),
+        }
 
     # Analytics: a featured answer's words, shown to the class without its student's name.
 

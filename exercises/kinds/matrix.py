@@ -1,13 +1,19 @@
 """The matrix kind: its rules and scoring."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.text import Truncator
 
-from .answer_form import AnswerForm, choice_field, source_choice_label
 from .base import QuestionKind
-from .text import as_mapping, clean_text, lines_of, source_ids, source_label, to_points
+from .shared.answer_form import AnswerForm, choice_field, source_choice_label
+from .shared.charts import percent
+from .shared.charts import source_label as chart_label
+from .shared.counting import JSONText
+from .shared.text import as_mapping, clean_text, lines_of, source_ids, source_label, to_points
 
 VERDICTS = {
     "supports": "Supports the claim",
@@ -182,6 +188,150 @@ class Matrix(QuestionKind):
 
     def volume_response(self, rng, words, settings, sources):
         return {"verdicts": {str(s.pk): rng.choice(list(VERDICTS)) for s in sources}}
+
+    # Analytics: one query of conditional counts, per source and verdict, for the whole
+    # assignment; the panel is a stacked bar per source and the sources misread most.
+
+    def analytics_counts(self, question, sources):
+        aliases, counts = {}, {}
+        for source in sources:
+            alias = f"verdict_{question.pk}_{source.pk}"
+            aliases[alias] = JSONText("response", "verdicts", source.pk)
+            for verdict in VERDICTS:
+                counts[f"{alias}_{verdict}"] = Count(
+                    "pk", filter=Q(question_id=question.pk, **{alias: verdict})
+                )
+        return aliases, counts
+
+    def analytics(self, question, sources, counted):
+        key = (question.key or {}).get("verdicts") or {}
+        rows = [
+            MatrixRow(
+                source=source,
+                label=chart_label(source),
+                counts={
+                    verdict: counted.totals[f"verdict_{question.pk}_{source.pk}_{verdict}"]
+                    for verdict in VERDICTS
+                },
+                answers=counted.answers,
+                key=key.get(str(source.pk)),
+            )
+            for source in sources
+        ]
+        return {
+            "chart": MatrixChart(
+                f"{counted.slug}-matrix", "How the class judged each source", rows
+            ),
+            "misread": sorted(
+                (row for row in rows if row.wrong),
+                key=lambda row: (-row.wrong_percent, -row.wrong),
+            ),
+        }
+
+
+@dataclass
+class MatrixRow:
+    """How the class judged one source against the claim."""
+
+    source: object
+    label: str
+    counts: dict  # verdict -> count
+    answers: int
+    key: str | None
+
+    @property
+    def unjudged(self):
+        return self.answers - sum(self.counts.values())
+
+    @property
+    def wrong(self):
+        if not self.key:
+            return 0
+        return sum(n for verdict, n in self.counts.items() if verdict != self.key)
+
+    @property
+    def wrong_percent(self):
+        return percent(self.wrong, self.answers)
+
+    @property
+    def key_label(self):
+        return VERDICTS.get(self.key, "")
+
+    def cells(self):
+        """Per verdict (then "no verdict"): count, share, and whether it is the key's."""
+        cells = [
+            {
+                "verdict": verdict,
+                "label": label,
+                "count": self.counts.get(verdict, 0),
+                "percent": percent(self.counts.get(verdict, 0), self.answers),
+                "key": verdict == self.key,
+            }
+            for verdict, label in VERDICTS.items()
+        ]
+        cells.append(
+            {
+                "verdict": "none",
+                "label": "No verdict",
+                "count": self.unjudged,
+                "percent": percent(self.unjudged, self.answers),
+                "key": False,
+            }
+        )
+        return cells
+
+
+class MatrixChart:
+    """One stacked bar per source: the shares choosing each verdict, the key's outlined."""
+
+    WIDTH = 640
+    LABEL_WIDTH = 196
+    BAR_X = 204
+    BAR_MAX = 420
+    ROW = 44
+    BAR = 28
+    MIN_TEXT_WIDTH = 34  # narrower segments carry no number: the table has it
+
+    def __init__(self, slug, title, rows):
+        self.slug = slug
+        self.title = title
+        self.height = len(rows) * self.ROW + 8
+        self.rows = []
+        for index, row in enumerate(rows):
+            y = 4 + index * self.ROW
+            x, segments = self.BAR_X, []
+            for cell in row.cells():
+                width = round(self.BAR_MAX * cell["count"] / row.answers, 1) if row.answers else 0
+                if width:
+                    segments.append(
+                        {
+                            **cell,
+                            "x": x,
+                            "width": width,
+                            "text_x": x + width / 2,
+                            "show_text": width >= self.MIN_TEXT_WIDTH,
+                        }
+                    )
+                x += width
+            source = row.source
+            self.rows.append(
+                {
+                    "row": row,
+                    "label_y": y + 19,
+                    "title": f"Source {source.number}",
+                    "subtitle": Truncator(source.author.name if source.author_id else "").chars(24),
+                    "y": y,
+                    "bar_y": y + (self.ROW - self.BAR) / 2,
+                    "text_y": y + self.ROW / 2 + 5,
+                    "segments": segments,
+                }
+            )
+        self.description = " ".join(
+            f"{row.label}: "
+            + ", ".join(f"{c['label'].lower()} {c['percent']}%" for c in row.cells())
+            + (f"; key: {row.key_label.lower()}." if row.key else ".")
+            for row in rows
+        )
 
 
 class MatrixAnswerForm(AnswerForm):

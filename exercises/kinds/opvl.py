@@ -1,8 +1,8 @@
 """The opvl kind: its rules and scoring."""
 
-from .answer_form import AnswerForm, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_text
+from .shared.answer_form import AnswerForm, text_field
+from .shared.text import as_mapping, clean_text
 
 
 class OPVL(QuestionKind):

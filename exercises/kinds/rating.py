@@ -1,10 +1,20 @@
 """The rating kind: its rules and scoring."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_int, clean_min_length, clean_text, lines_of, min_length_reason
+from .shared.answer_form import AnswerForm, choice_field, text_field
+from .shared.charts import Bar, BarChart
+from .shared.text import (
+    as_mapping,
+    clean_int,
+    clean_min_length,
+    clean_text,
+    lines_of,
+    min_length_reason,
+)
 
 DEFAULT_RATING_LABELS = [
     "Not reliable",
@@ -135,6 +145,31 @@ class Rating(QuestionKind):
 
     def volume_response(self, rng, words, settings, sources):
         return {"rating": rng.randint(1, 5), "justification": words(15, 60)}
+
+    # Analytics: how the class rated the source, against the key.
+
+    analytics_grouped = ("rating",)
+    unanswered_phrase = "without a rating"
+
+    def analytics(self, question, sources, counted):
+        labels = question.settings.get("labels") or DEFAULT_RATING_LABELS
+        counts = Counter()
+        for row in counted.rows:
+            rating = row["response__rating"]
+            if rating is not None:
+                counts[int(rating)] += row["n"]
+        answered = sum(counts.values())
+        key = (question.key or {}).get("rating")
+        bars = [
+            Bar(f"{value} · {label}", counts.get(value, 0), answered, key=value == key)
+            for value, label in zip(range(1, 6), labels, strict=False)
+        ]
+        mean = sum(value * n for value, n in counts.items()) / answered if answered else None
+        return {
+            "unanswered": counted.answers - answered,
+            "mean": None if mean is None else round(mean, 1),
+            "chart": BarChart(f"{counted.slug}-ratings", "Ratings given by the class", bars),
+        }
 
     # Analytics: a featured answer's words, shown to the class without its student's name.
 

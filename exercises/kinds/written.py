@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_min_length, min_length_reason
+from .shared.answer_form import AnswerForm, text_field
+from .shared.text import as_mapping, clean_min_length, min_length_reason
 
 
 class Written(QuestionKind):
