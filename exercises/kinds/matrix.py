@@ -21,6 +21,9 @@ VERDICTS = {
     "silent": "Says nothing about it",
 }
 
+# The verdicts in a chart's legend and table.
+VERDICT_SHORT = {"supports": "Supports", "challenges": "Challenges", "silent": "Says nothing"}
+
 # How a teacher may write a verdict in the key's lines ("4: supports", "source 5 = nothing").
 VERDICT_WORDS = {
     "supports": "supports",
@@ -282,7 +285,10 @@ class MatrixRow:
 
 
 class MatrixChart:
-    """One stacked bar per source: the shares choosing each verdict, the key's outlined."""
+    """One stacked bar per source: the shares choosing each verdict, the key's outlined.
+
+    Laid out like a shared.charts.BarChart, for the same template.
+    """
 
     WIDTH = 640
     LABEL_WIDTH = 196
@@ -291,12 +297,16 @@ class MatrixChart:
     ROW = 44
     BAR = 28
     MIN_TEXT_WIDTH = 34  # narrower segments carry no number: the table has it
+    LAYOUT, SVG_COLUMN, TABLE_COLUMN, TABLE_CLASS = "chart-with-table", "", "", "matrix-table"
+    PATTERNS = [{"name": "challenges", "stripes": True}, {"name": "silent", "dot": 1.6}]
 
     def __init__(self, slug, title, rows):
         self.slug = slug
         self.title = title
+        self.caption = f"{title}: share of answers (students)"
         self.height = len(rows) * self.ROW + 8
         self.rows = []
+        patterned = {pattern["name"] for pattern in self.PATTERNS}
         for index, row in enumerate(rows):
             y = 4 + index * self.ROW
             x, segments = self.BAR_X, []
@@ -305,11 +315,15 @@ class MatrixChart:
                 if width:
                     segments.append(
                         {
-                            **cell,
                             "x": x,
                             "width": width,
+                            "css": f"verdict-{cell['verdict']}",
+                            "pattern": cell["verdict"] if cell["verdict"] in patterned else "",
+                            "title": f"{cell['label']}: {cell['count']} ({cell['percent']}%)"
+                            + (", the key's verdict" if cell["key"] else ""),
+                            "outlined": cell["key"],
                             "text_x": x + width / 2,
-                            "show_text": width >= self.MIN_TEXT_WIDTH,
+                            "text": f"{cell['percent']}%" if width >= self.MIN_TEXT_WIDTH else "",
                         }
                     )
                 x += width
@@ -318,7 +332,8 @@ class MatrixChart:
                 {
                     "row": row,
                     "label_y": y + 19,
-                    "title": f"Source {source.number}",
+                    "label": f"Source {source.number}",
+                    "full_label": row.label,
                     "subtitle": Truncator(source.author.name if source.author_id else "").chars(24),
                     "y": y,
                     "bar_y": y + (self.ROW - self.BAR) / 2,
@@ -332,6 +347,24 @@ class MatrixChart:
             + (f"; key: {row.key_label.lower()}." if row.key else ".")
             for row in rows
         )
+        self.table_head = [("Source", False)]
+        self.table_head += [(label, True) for label in VERDICT_SHORT.values()]
+        self.table_head += [("No verdict", True), ("Key", False)]
+        self.table_rows = [
+            {
+                "label": row.label,
+                "cells": [
+                    {
+                        "text": f"{cell['percent']}% ({cell['count']})",
+                        "css": "text-end is-key" if cell["key"] else "text-end",
+                        "key": cell["key"],
+                    }
+                    for cell in row.cells()
+                ]
+                + [{"text": row.key_label or "—", "css": ""}],
+            }
+            for row in rows
+        ]
 
 
 class MatrixAnswerForm(AnswerForm):
