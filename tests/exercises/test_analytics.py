@@ -11,6 +11,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from exercises.analytics import AssignmentReport
+from exercises.kinds import UnknownKind
 from exercises.kinds.highlight import heat_segments
 from exercises.models import FeaturedAnswer, Question, Submission
 from tests import factories
@@ -584,3 +586,11 @@ def test_page_runs_a_fixed_number_of_queries(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_a_question_of_an_unregistered_kind_raises_rather_than_showing_no_panel(known_class):
+    question = known_class["questions"]["rating"]
+    Question.objects.filter(pk=question.pk).update(kind="retired")
+
+    with pytest.raises(UnknownKind):
+        AssignmentReport.build(known_class["assignment"])
