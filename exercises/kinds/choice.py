@@ -1,6 +1,6 @@
 """The choice kind: its rules and scoring."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django import forms
@@ -130,16 +130,17 @@ class Choice(QuestionKind):
 
     def _options(self, data, instance):
         """Options from the lines (keeping each unchanged option's id, which answers use)."""
-        old = {}
+        old = defaultdict(list)  # text -> ids in order: two options may read the same
         if instance.pk and instance.kind == self.name:
-            old = {o["text"]: o["id"] for o in (instance.settings or {}).get("options", [])}
-        numeric = [int(i) for i in old.values() if str(i).isdigit()]
+            for option in (instance.settings or {}).get("options", []):
+                old[option["text"]].append(option["id"])
+        numeric = [int(i) for ids in old.values() for i in ids if str(i).isdigit()]
         next_id = max(numeric, default=0) + 1
         options, correct = [], []
         for line in lines_of(data.get("options")):
             is_correct = line.startswith("*")
             text = line.lstrip("*").strip()
-            option_id = old.pop(text, None)
+            option_id = old[text].pop(0) if old.get(text) else None
             if option_id is None:
                 option_id, next_id = str(next_id), next_id + 1
             options.append({"id": option_id, "text": text})
