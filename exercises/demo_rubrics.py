@@ -237,3 +237,9 @@ def _load(spec):
 def load_rubrics():
     """Create the two demo rubrics (if missing) and return them: historical thinking, OPVL."""
     return [_load(HISTORICAL_THINKING), _load(OPVL)]
+
+
+def rubrics_by_key():
+    """The demo rubrics by the key a kind names in its `demo_rubric`."""
+    historical_thinking, opvl = load_rubrics()
+    return {"historical thinking": historical_thinking, "opvl": opvl}

@@ -122,6 +122,20 @@ class QuestionKind:
         """A generated student's response."""
         raise NotImplementedError(f"The {self.name} kind generates no volume data.")
 
+    # The demo class (exercises/demo.py, manage.py load_demo): the kind's questions in the
+    # demo assignment, in the order they come, and the pupils' answers of the handed-in class.
+
+    demo_questions = ()  # shared.demo.DemoQuestion, naming the Great Purge pack's sources
+    demo_rubric = None  # the key of the demo rubric its questions are marked with, if any
+
+    def demo_key(self, key, sources_by_number, sources):
+        """The stored key from a DemoQuestion's (which may name sources by number or quote)."""
+        return key
+
+    def demo_response(self, rng, question, sources):
+        """A pupil's answer to one of the kind's demo questions; `rng` a seeded Random."""
+        raise NotImplementedError(f"The {self.name} kind has no demo answers.")
+
     # Analytics: the frame (analytics.AssignmentReport) counts the class's answers in a fixed
     # number of queries, asking every kind on the assignment what to count; the kind then
     # builds its panel (what its analytics.html shows as `q.panel`) from a

@@ -9,9 +9,37 @@ from django.core.exceptions import ValidationError
 from .base import QuestionKind
 from .shared.answer_form import AnswerForm, choice_field
 from .shared.charts import Bar, BarChart
+from .shared.demo import DemoQuestion
 from .shared.text import as_mapping, clean_text, lines_of, to_points
 
 MAX_OPTIONS = 20
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [],
+        5,
+        "Which of these writers were in Moscow during the trial of August 1936? "
+        "Choose all that apply.",
+        {
+            "multiple": True,
+            "options": [
+                {"id": "duranty", "text": "Walter Duranty, New York Times correspondent"},
+                {"id": "zinoviev", "text": "Gregory Zinoviev"},
+                {"id": "trotsky", "text": "Leon Trotsky"},
+                {"id": "shachtman", "text": "Max Shachtman"},
+                {"id": "statesman", "text": "The writer of the New Statesman's comment"},
+            ],
+        },
+        {"correct": ["duranty", "zinoviev"]},
+        "Duranty watched the trial as the New York Times' Moscow correspondent, and "
+        "Zinoviev was in the dock. Trotsky was in exile abroad and was tried in his "
+        "absence; Shachtman was an American Trotskyist writing in the United States; the "
+        "New Statesman wrote from London and complained that there were no independent "
+        "witnesses. Being present is not the same as being reliable: compare Duranty with "
+        "the New Statesman.",
+    ),
+]
 
 
 class Choice(QuestionKind):
@@ -221,6 +249,17 @@ class Choice(QuestionKind):
             "most_chosen_wrong": most_chosen_wrong,
             "chart": BarChart(f"{counted.slug}-options", "Options chosen by the class", bars),
         }
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        selected = ["duranty"] + (["zinoviev"] if rng.random() < 0.6 else [])
+        if rng.random() < 0.3:
+            selected.append("trotsky")
+        return {"selected": selected}
 
 
 class ChoiceAnswerForm(AnswerForm):

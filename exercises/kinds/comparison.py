@@ -8,6 +8,7 @@ from .base import QuestionKind
 from .shared.answer_form import AnswerForm, choice_field, source_choice_label, text_field
 from .shared.charts import Bar, BarChart
 from .shared.charts import source_label as chart_label
+from .shared.demo import JUSTIFICATIONS, TRIAL_ENQUIRY, DemoQuestion
 from .shared.text import (
     as_mapping,
     clean_min_length,
@@ -16,6 +17,25 @@ from .shared.text import (
     source_ids,
     source_label,
 )
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [10, 8],
+        6,
+        "Which source is more reliable as evidence about the trial of August 1936: "
+        "Duranty (Source 10) or Trotsky (Source 8)? Explain your choice, comparing who "
+        "wrote each source, when, and for what purpose.",
+        {"enquiry": TRIAL_ENQUIRY, "min_justification": 200},
+        "8",  # replaced by the source's id below
+        "Either choice can score well if it is argued from provenance. Source 8 is the "
+        "better evidence on the trial itself: it was written after the trials, about "
+        "them, by someone who knew the accused; its bias is open and can be allowed for. "
+        "Source 10 was written in 1935 and says nothing about the trial; it shows the "
+        "outlook that made Duranty accept the confessions. The weakest answers call one "
+        "source 'biased' and stop there.",
+    ),
+]
 
 
 class Comparison(QuestionKind):
@@ -174,6 +194,19 @@ class Comparison(QuestionKind):
         source = sources_by_id.get(str(response.get("choice")))
         chosen = source_choice_label(source) if source else "none"
         return [("More reliable", chosen), ("Why", response.get("justification", ""))]
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_key(self, key, sources_by_number, sources):
+        return {"choice": str(sources_by_number[int(key)].pk)}
+
+    def demo_response(self, rng, question, sources):
+        duranty, trotsky = sources
+        choice = duranty if rng.random() < 0.67 else trotsky
+        return {"choice": choice.pk, "justification": rng.choice(JUSTIFICATIONS[choice.number])}
 
 
 class ComparisonAnswerForm(AnswerForm):

@@ -15,6 +15,7 @@ from .base import QuestionKind
 from .shared.answer_form import RANGES_MAX_CHARS, AnswerForm
 from .shared.charts import Bar, BarChart
 from .shared.charts import source_label as chart_label
+from .shared.demo import DemoQuestion, find_passages
 from .shared.ranges import (
     clean_ranges,
     marked_pieces,
@@ -92,6 +93,33 @@ def ranges_from_quotes(lines, source):
             ]
         )
     return ranges
+
+
+# What the demo class wrote or marked (exercises/demo.py).
+LOADED_LANGUAGE = [
+    "weak, corrupt or ambitious enemy of socialism",
+    "dirty, evil work",
+    "Fascist agent Trotsky",
+    "nest of wreckers and spies",
+    "unspeakable crimes",
+]
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [15],
+        5,
+        "Source 15 comes from the Daily Worker, the British Communist Party's newspaper. "
+        "Mark the words and phrases chosen to make readers hate or fear the accused, rather "
+        "than to inform them.",
+        {"instruction": "Mark each loaded word or phrase separately."},
+        None,  # found in the source's text below
+        "Loaded language: 'weak, corrupt or ambitious enemy of socialism', 'dirty, evil "
+        "work', 'Fascist agent Trotsky', 'nest of wreckers and spies' and 'unspeakable "
+        "crimes'. None of them is evidence; they tell the reader what to feel. Note what "
+        "is missing: no defendant is named and no crime is described.",
+    ),
+]
 
 
 class Highlight(QuestionKind):
@@ -230,6 +258,26 @@ class Highlight(QuestionKind):
             )
             panel["mean_f1"] = round(100 * sum(scores) / len(scores)) if scores else None
         return panel
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_key(self, key, sources_by_number, sources):
+        return {"ranges": find_passages(sources[0], LOADED_LANGUAGE)}
+
+    def demo_response(self, rng, question, sources):
+        text = sources[0].text
+        quotes = rng.sample(LOADED_LANGUAGE, rng.randint(1, 4))
+        if rng.random() < 0.4:
+            quotes.append("the defences of the Soviet Union are strong")
+        ranges = []
+        for quote in quotes:
+            start = text.find(quote)
+            if start >= 0:
+                ranges.append({"start": start, "end": start + len(quote)})
+        return {"ranges": ranges}
 
 
 @dataclass

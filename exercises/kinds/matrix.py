@@ -13,6 +13,7 @@ from .shared.answer_form import AnswerForm, choice_field, source_choice_label
 from .shared.charts import percent
 from .shared.charts import source_label as chart_label
 from .shared.counting import JSONText
+from .shared.demo import DemoQuestion
 from .shared.text import as_mapping, clean_text, lines_of, source_ids, source_label, to_points
 
 VERDICTS = {
@@ -35,6 +36,32 @@ VERDICT_WORDS = {
     "nothing": "silent",
 }
 VERDICT_LINE = re.compile(r"^\s*(?:source\s*)?(\d+)\s*[:=–-]\s*(.+?)\s*$", re.IGNORECASE)
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [4, 5, 6, 7, 8, 9],
+        6,
+        "For each source, decide whether it supports or challenges the claim below, or "
+        "says nothing about it.",
+        {"claim": "The defendants' confessions in the August 1936 trial were genuine."},
+        {
+            "verdicts": {
+                4: "supports",
+                5: "supports",
+                6: "supports",
+                7: "challenges",
+                8: "challenges",
+                9: "challenges",
+            }
+        },
+        "Supports: Zinoviev's own confession (4), the Observer (5) and the New Republic "
+        "(6). Challenges: the New Statesman (7), which does not deny the plot but asks why "
+        "guilty men would 'cringe and crawl', and so doubts the confessions; Trotsky (8) and "
+        "Shachtman (9), who call the trial a frame-up. Source 7 is the hardest call: "
+        "doubting a confession is not proving it false.",
+    ),
+]
 
 
 class Matrix(QuestionKind):
@@ -230,6 +257,24 @@ class Matrix(QuestionKind):
                 key=lambda row: (-row.wrong_percent, -row.wrong),
             ),
         }
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_key(self, key, sources_by_number, sources):
+        verdicts = key["verdicts"].items()
+        return {"verdicts": {str(sources_by_number[n].pk): v for n, v in verdicts}}
+
+    def demo_response(self, rng, question, sources):
+        verdicts = {}
+        for source_id, verdict in question.key["verdicts"].items():
+            if rng.random() < 0.65:
+                verdicts[source_id] = verdict
+            else:
+                verdicts[source_id] = rng.choice(["supports", "challenges", "silent"])
+        return {"verdicts": verdicts}
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from .base import QuestionKind
 from .shared.answer_form import AnswerForm, choice_field, text_field
 from .shared.charts import Bar, BarChart
+from .shared.demo import JUSTIFICATIONS, TRIAL_ENQUIRY, DemoQuestion
 from .shared.text import (
     as_mapping,
     clean_int,
@@ -22,6 +23,41 @@ DEFAULT_RATING_LABELS = [
     "Partly reliable",
     "Mostly reliable",
     "Very reliable",
+]
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [10],
+        4,
+        "How reliable is Source 10 as evidence about the trial of August 1936? "
+        "Choose a rating, then justify it from who wrote the source, when, and why.",
+        {"enquiry": TRIAL_ENQUIRY, "min_justification": 120},
+        {"rating": 2},
+        "Of little reliability (2). Duranty wrote this in 1935, before the trial took "
+        "place, so it cannot tell us what happened in court. What it does show is how the "
+        "New York Times' man in Moscow already told the story of the opposition: "
+        "Trotsky, Zinoviev and Kamenev as schemers who broke Soviet law and 'played into "
+        "Stalin's hand'. A correspondent who needed the regime's goodwill to keep working "
+        "in Moscow, and who later wrote that the confessions were true, is a useful "
+        "witness to Western attitudes but a weak one on the defendants' guilt. A strong "
+        "answer separates these two uses of the source.",
+    ),
+    DemoQuestion(
+        [8],
+        4,
+        "How reliable is Source 8 as evidence about whether the accused in the Moscow "
+        "trials were guilty? Choose a rating, then justify it.",
+        {"enquiry": TRIAL_ENQUIRY, "min_justification": 120},
+        {"rating": 3},
+        "Partly reliable (3). Trotsky was the chief accused, tried in his absence, so he "
+        "had every reason to call the trials a lie, and he wrote from exile without "
+        "access to the evidence. But his argument rests on facts that were not in dispute: "
+        "the defendants' long records as revolutionaries and the unlikeliness of all of "
+        "them turning fascist at once. Other sources that did not depend on him (Orlov, "
+        "an NKVD officer, and Khrushchev in 1956) later said the cases were invented. "
+        "Good answers weigh his motive against what can be checked.",
+    ),
 ]
 
 
@@ -180,6 +216,16 @@ class Rating(QuestionKind):
         rating = response.get("rating")
         chosen = f"{rating} – {labels[rating - 1]}" if rating in range(1, 6) else "none"
         return [("Rating", chosen), ("Why", response.get("justification", ""))]
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        trusting = sources[0].number == 10
+        rating = rng.choice([3, 4, 4, 5, 2]) if trusting else rng.choice([1, 2, 2, 3, 1])
+        return {"rating": rating, "justification": rng.choice(JUSTIFICATIONS[sources[0].number])}
 
 
 class RatingAnswerForm(AnswerForm):
