@@ -117,6 +117,12 @@ class AssignmentReport:
         self.progress = progress
         self.questions = questions
 
+    @property
+    def kind_stylesheets(self):
+        """The stylesheets of the kinds whose panels are on the page, each once."""
+        stylesheets = (report.rules.stylesheet for report in self.questions)
+        return list(dict.fromkeys(stylesheet for stylesheet in stylesheets if stylesheet))
+
     @classmethod
     def build(cls, assignment, *, with_candidates=False):
         """Count the class's submitted answers, question by question.

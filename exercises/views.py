@@ -232,6 +232,12 @@ class AssignmentPage:
         return list(dict.fromkeys(script for script in scripts if script))
 
     @property
+    def kind_stylesheets(self):
+        """The static stylesheets of the kinds on the page (each once, in question order)."""
+        stylesheets = (q.question.rules.stylesheet for q in self.questions)
+        return list(dict.fromkeys(stylesheet for stylesheet in stylesheets if stylesheet))
+
+    @property
     def total_points(self):
         return sum((q.question.points for q in self.questions), 0)
 

@@ -37,6 +37,10 @@ class QuestionKind:
     # "js/kinds/<name>.js". The page loads it after js/answering.js, whose documented
     # interface (window.purgeclass.answering) it uses; a kind of plain fields needs none.
     script = None
+    # Optional: the kind's own styles, conventionally "css/kinds/<name>.css": its input,
+    # answer and analytics panel on screen, and its print rules under @media print. Pages
+    # load it where the kind's questions are (the assignment page, print, the analytics).
+    stylesheet = None
 
     # The templates every kind has, in templates/exercises/kinds/<name>/ (see the module
     # docstring for the context each receives).

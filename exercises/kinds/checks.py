@@ -62,6 +62,19 @@ def check_kinds(app_configs=None, **kwargs):
             errors.append(
                 _error(name, f"names a script that is not a static file ({kind.script!r}).", "E109")
             )
+        # So is a stylesheet (css/kinds/<name>.css): one named must exist.
+        if kind.stylesheet is not None and not (
+            isinstance(kind.stylesheet, str)
+            and kind.stylesheet.endswith(".css")
+            and finders.find(kind.stylesheet)
+        ):
+            errors.append(
+                _error(
+                    name,
+                    f"names a stylesheet that is not a static file ({kind.stylesheet!r}).",
+                    "E110",
+                )
+            )
         for part in QuestionKind.TEMPLATE_PARTS:
             try:
                 get_template(kind.template(part))

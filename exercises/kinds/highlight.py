@@ -129,6 +129,7 @@ class Highlight(QuestionKind):
     """
 
     name = "highlight"
+    stylesheet = "css/kinds/highlight.css"
     objective = True
     min_sources = max_sources = 1
     script = "js/kinds/highlight.js"  # marking by selection and by keyboard, over answering.js

@@ -71,6 +71,7 @@ class Matrix(QuestionKind):
     """
 
     name = "matrix"
+    stylesheet = "css/kinds/matrix.css"
     objective = True
     min_sources = 2
 

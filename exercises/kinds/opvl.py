@@ -46,6 +46,7 @@ class OPVL(QuestionKind):
     """Origin, purpose, value and limitation of one source, for a stated enquiry."""
 
     name = "opvl"
+    stylesheet = "css/kinds/opvl.css"
     min_sources = max_sources = 1
     text_fields = {
         "origin": "Origin",

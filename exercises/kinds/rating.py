@@ -65,6 +65,7 @@ class Rating(QuestionKind):
     """Rate how reliable one source is as evidence for a stated enquiry (1–5), and justify."""
 
     name = "rating"
+    stylesheet = "css/kinds/rating.css"
     min_sources = max_sources = 1
 
     def clean_settings(self, settings):

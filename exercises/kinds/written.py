@@ -44,6 +44,7 @@ class Written(QuestionKind):
     """A short or extended written answer, graded by the teacher."""
 
     name = "written"
+    stylesheet = "css/kinds/written.css"
     text_fields = {"text": "Your answer"}
 
     def clean_settings(self, settings):
