@@ -38,8 +38,8 @@ class BarChart:
     """Horizontal bars with their labels and values, laid out for an SVG 640 units wide.
 
     The one chart template, templates/exercises/analytics/_bar_chart.html, draws every
-    chart from what this lays out: rows of segments (one here, several in a stacked bar,
-    see the matrix kind), their patterns, and the table that says the same in words.
+    chart from what this lays out: rows of segments (one here, several in a kind's stacked
+    bar), their patterns, and the table that says the same in words.
     """
 
     WIDTH = 640
