@@ -1,4 +1,4 @@
-"""The seven kinds of source-criticism question: the registry, the only list of kinds.
+"""The kinds of source-criticism question: the registry, the only list of kinds.
 
 Each kind lives in its own module (rating.py, comparison.py, ...), built on the protocol in
 base.py; the helpers they share (cleaning text, ranges of marked passages, the answer
@@ -13,6 +13,7 @@ from .highlight import Highlight
 from .matrix import VERDICTS, Matrix
 from .opvl import OPVL
 from .rating import DEFAULT_RATING_LABELS, Rating
+from .sequence import Sequence
 from .shared.ranges import (
     MAX_RANGES,
     clean_ranges,
@@ -29,7 +30,16 @@ from .written import Written
 
 KINDS = {
     kind.name: kind
-    for kind in (Rating(), Comparison(), OPVL(), Highlight(), Matrix(), Choice(), Written())
+    for kind in (
+        Rating(),
+        Comparison(),
+        OPVL(),
+        Highlight(),
+        Matrix(),
+        Choice(),
+        Written(),
+        Sequence(),
+    )
 }
 
 

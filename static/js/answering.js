@@ -389,6 +389,7 @@
   /** Put saved field values back into the form. */
   AnswerForm.prototype.apply = function (valuesJson) {
     var byName = {};
+    var seen = {}; // a name posted several times (an order) gets its values in turn
     var skipped = this.skipped;
     JSON.parse(valuesJson).forEach(function (pair) {
       (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]);
@@ -397,7 +398,10 @@
       if (!field.name || skipped[field.name] || field.type === "submit" || field.type === "button") return;
       var values = byName[field.name] || [];
       if (field.type === "radio" || field.type === "checkbox") field.checked = values.indexOf(field.value) !== -1;
-      else field.value = values.length ? values[0] : "";
+      else {
+        seen[field.name] = (seen[field.name] || 0) + 1;
+        field.value = values.length ? values[Math.min(seen[field.name], values.length) - 1] : "";
+      }
     });
     this.widgets.forEach(function (widget) {
       if (widget.load) widget.load(); // the widget reads its fields again
