@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .kinds import kind_named
 from .models import Criterion, Level, Rubric
 
 # (name, descriptor, min, max) per level; the grader picks a level, then a mark in its band.
@@ -67,6 +68,9 @@ HISTORICAL_THINKING = {
     ],
 }
 
+# The OPVL rubric has a criterion per part of the answer, named as the kind names them.
+OPVL_PARTS = kind_named("opvl").text_fields
+
 OPVL = {
     "name": "OPVL: origin, purpose, value, limitation",
     "description": (
@@ -76,7 +80,7 @@ OPVL = {
     ),
     "criteria": [
         (
-            "Origin",
+            OPVL_PARTS["origin"],
             "Author, date, type of source, place.",
             [
                 ("Missing", "The origin is not given, or is wrong.", 0, 0),
@@ -90,7 +94,7 @@ OPVL = {
             ],
         ),
         (
-            "Purpose",
+            OPVL_PARTS["purpose"],
             "Why the source was made, and for what audience.",
             [
                 ("Missing", "The purpose is not given, or only “to inform”.", 0, 0),
@@ -103,7 +107,7 @@ OPVL = {
             ],
         ),
         (
-            "Value",
+            OPVL_PARTS["value"],
             "What the source is valuable for, given its origin and purpose.",
             [
                 ("Missing or generic", "No value, or only “it is a primary source”.", 0, 0),
@@ -122,7 +126,7 @@ OPVL = {
             ],
         ),
         (
-            "Limitation",
+            OPVL_PARTS["limitation"],
             "What limits the source as evidence, given its origin and purpose.",
             [
                 ("Missing or generic", "No limitation, or only “it is biased”.", 0, 0),
@@ -237,3 +241,9 @@ def _load(spec):
 def load_rubrics():
     """Create the two demo rubrics (if missing) and return them: historical thinking, OPVL."""
     return [_load(HISTORICAL_THINKING), _load(OPVL)]
+
+
+def rubrics_by_key():
+    """The demo rubrics by the key a kind names in its `demo_rubric`."""
+    historical_thinking, opvl = load_rubrics()
+    return {"historical thinking": historical_thinking, "opvl": opvl}

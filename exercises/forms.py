@@ -9,8 +9,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .kinds.answer_form import RANGES_MAX_CHARS, REVISION_MISSING
-from .kinds.answer_form import source_choice_label as source_label
+from .kinds.shared.answer_form import RANGES_MAX_CHARS, REVISION_MISSING
+from .kinds.shared.answer_form import source_choice_label as source_label
 from .models import Classroom
 
 __all__ = ["RANGES_MAX_CHARS", "REVISION_MISSING", "JoinClassForm", "answer_form", "source_label"]

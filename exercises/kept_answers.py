@@ -20,11 +20,11 @@ from purgeclass import client_json
 from purgeclass.throttle import Throttle
 
 from .forms import RANGES_MAX_CHARS
+from .kinds.shared.answer_form import OWNER_FIELD, TOKEN_FIELDS
 
 KEY = re.compile(r"\d{1,18}:\d{1,18}")
 
 SESSION_KEY = "exercises:kept_answers"
-OWNER_FIELD = "owner"
 OWNER_SALT = "exercises.kept-answer-owner"
 # A page left open over a long weekend still keeps what is typed into it.
 OWNER_TOKEN_MAX_AGE = 60 * 60 * 24 * 14
@@ -32,7 +32,7 @@ OWNER_TOKEN_MAX_AGE = 60 * 60 * 24 * 14
 # (an assignment has a dozen questions at most).
 MAX_KEPT_CHARACTERS = 200_000
 MAX_KEPT_ANSWERS = 30
-NOT_KEPT_FIELDS = {"csrfmiddlewaretoken", OWNER_FIELD}
+NOT_KEPT_FIELDS = set(TOKEN_FIELDS)  # a replayed answer is sent with fresh ones
 # Fields that carry JSON: only kept when they can be read (see `_readable`).
 JSON_FIELDS = {"ranges"}
 # Each save sent without a session cookie makes a new session row. A student whose session

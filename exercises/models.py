@@ -13,6 +13,8 @@ Shapes of the JSON fields, per question kind (see `exercises.kinds` for the rule
     choice      settings {options: [{id, text}], multiple}; key {correct: [option ids]};
                 response {selected: [option ids]}
     written     settings {length: short|extended, min_length}; response {text}
+    sequence    settings {items: [{id, text}] in the students' first order};
+                key {order: [item ids]}; response {order: [item ids]}
 
 Matrix verdicts are "supports", "challenges" or "silent". Source ids are strings in JSON.
 """
@@ -295,6 +297,7 @@ class Question(models.Model):
         MATRIX = "matrix", "Corroboration matrix"
         CHOICE = "choice", "Choice"
         WRITTEN = "written", "Written answer"
+        SEQUENCE = "sequence", "Sequence (chronological order)"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)

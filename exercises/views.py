@@ -27,6 +27,7 @@ from purgeclass.throttle import Throttle, address
 
 from . import kept_answers
 from .forms import JoinClassForm, answer_form
+from .kinds.shared.answer_form import CONTROL_FIELDS
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
 from .services import answering
 
@@ -230,6 +231,12 @@ class AssignmentPage:
         return list(dict.fromkeys(script for script in scripts if script))
 
     @property
+    def kind_stylesheets(self):
+        """The static stylesheets of the kinds on the page (each once, in question order)."""
+        stylesheets = (q.question.rules.stylesheet for q in self.questions)
+        return list(dict.fromkeys(stylesheet for stylesheet in stylesheets if stylesheet))
+
+    @property
     def total_points(self):
         return sum((q.question.points for q in self.questions), 0)
 
@@ -364,7 +371,7 @@ def _kept_copy(reason, question, sources, form, valid):
     if valid:
         copy = QuestionOnPage(0, question, sources, Answer(response=form.response))
         return KeptAnswer(reason, copy=copy)
-    skipped = {"revision", "toggle", "remove", "ranges"}
+    skipped = {*CONTROL_FIELDS, *kept_answers.JSON_FIELDS}
     texts = [value for name, values in form.data.lists() if name not in skipped for value in values]
     return KeptAnswer(reason, texts=[text for text in texts if text.strip()])
 

@@ -1,9 +1,9 @@
-"""The seven kinds of source-criticism question: the registry, the only list of kinds.
+"""The kinds of source-criticism question: the registry, the only list of kinds.
 
 Each kind lives in its own module (rating.py, comparison.py, ...), built on the protocol in
-base.py; text.py cleans untrusted input and ranges.py does the range algebra of marked
-passages. Adding a kind means a module here and one line in KINDS below (see
-docs/architecture.md, "How to add a question kind").
+base.py; the helpers they share (cleaning text, ranges of marked passages, the answer
+forms' base, charts) live in shared/, which is not a kind. Adding a kind means a module
+here and one line in KINDS below (see docs/architecture.md, "How to add a question kind").
 """
 
 from .base import QuestionKind
@@ -12,7 +12,9 @@ from .comparison import Comparison
 from .highlight import Highlight
 from .matrix import VERDICTS, Matrix
 from .opvl import OPVL
-from .ranges import (
+from .rating import DEFAULT_RATING_LABELS, Rating
+from .sequence import Sequence
+from .shared.ranges import (
     MAX_RANGES,
     clean_ranges,
     covers,
@@ -23,13 +25,21 @@ from .ranges import (
     toggle_range,
     unmark_range,
 )
-from .rating import DEFAULT_RATING_LABELS, Rating
-from .text import MAX_TEXT_LENGTH, clean_text
+from .shared.text import MAX_TEXT_LENGTH, clean_text
 from .written import Written
 
 KINDS = {
     kind.name: kind
-    for kind in (Rating(), Comparison(), OPVL(), Highlight(), Matrix(), Choice(), Written())
+    for kind in (
+        Rating(),
+        Comparison(),
+        OPVL(),
+        Highlight(),
+        Matrix(),
+        Choice(),
+        Written(),
+        Sequence(),
+    )
 }
 
 

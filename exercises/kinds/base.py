@@ -15,12 +15,13 @@ Templates of a kind live in templates/exercises/kinds/<name>/ (`QuestionKind.tem
 - answer.html: the read-only answer on the student's page and in print. Context: `q` as above.
 - grading.html: the answer on the teacher's grading page. Context: `view` (admin.answer_view:
   kind, sources, and the kind's `grading_view`) and `answer`.
-- analytics.html: the question's analytics panel. Context: `q` (analytics.QuestionReport).
+- analytics.html: the question's analytics panel. Context: `q` (analytics.QuestionReport),
+  with the kind's own panel (`QuestionKind.analytics`) as `q.panel`.
 """
 
 from django.core.exceptions import ValidationError
 
-from .text import as_mapping, clean_text
+from .shared.text import as_mapping, clean_text
 
 
 class QuestionKind:
@@ -36,6 +37,10 @@ class QuestionKind:
     # "js/kinds/<name>.js". The page loads it after js/answering.js, whose documented
     # interface (window.purgeclass.answering) it uses; a kind of plain fields needs none.
     script = None
+    # Optional: the kind's own styles, conventionally "css/kinds/<name>.css": its input,
+    # answer and analytics panel on screen, and its print rules under @media print. Pages
+    # load it where the kind's questions are (the assignment page, print, the analytics).
+    stylesheet = None
 
     # The templates every kind has, in templates/exercises/kinds/<name>/ (see the module
     # docstring for the context each receives).
@@ -78,7 +83,7 @@ class QuestionKind:
     def is_answered(self, response):
         return any(str(value).strip() for value in (response or {}).values() if value)
 
-    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Authoring: the teacher's plain fields (desk.forms.assignments.QuestionForm) <-> settings, key.
     # Teachers never type JSON; the kind says which plain fields stand for its settings and
     # key, and clean_settings / clean_key then check them with the students' rules.
 
@@ -121,7 +126,39 @@ class QuestionKind:
         """A generated student's response."""
         raise NotImplementedError(f"The {self.name} kind generates no volume data.")
 
-    # Analytics.
+    # The demo class (exercises/demo.py, manage.py load_demo): the kind's questions in the
+    # demo assignment, in the order they come, and the pupils' answers of the handed-in class.
+
+    demo_questions = ()  # shared.demo.DemoQuestion, naming the Great Purge pack's sources
+    demo_rubric = None  # the key of the demo rubric its questions are marked with, if any
+
+    def demo_key(self, key, sources_by_number, sources):
+        """The stored key from a DemoQuestion's (which may name sources by number or quote)."""
+        return key
+
+    def demo_response(self, rng, question, sources):
+        """A pupil's answer to one of the kind's demo questions; `rng` a seeded Random."""
+        raise NotImplementedError(f"The {self.name} kind has no demo answers.")
+
+    # Analytics: the frame (analytics.AssignmentReport) counts the class's answers in a fixed
+    # number of queries, asking every kind on the assignment what to count; the kind then
+    # builds its panel (what its analytics.html shows as `q.panel`) from a
+    # shared.counting.Counted.
+
+    analytics_grouped = ()  # response keys the one grouped count query groups answers by
+    analytics_fetches_answers = False  # needs every response whole (one query for all kinds)
+    unanswered_phrase = "not answered"  # "12 left <phrase>": a panel's `unanswered` answers
+
+    def analytics_counts(self, question, sources):
+        """(aliases, counts) for the one query of conditional counts, named after the question.
+
+        `aliases` are annotations (e.g. shared.counting.JSONText) the counts filter on.
+        """
+        return {}, {}
+
+    def analytics(self, question, sources, counted):
+        """The kind's analytics panel, a dict, from the frame's counts (a Counted)."""
+        return {}
 
     featurable = False  # has words a teacher may show the class ("Why did you trust him?")
 

@@ -10,8 +10,8 @@ from django.core.checks import Error
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from .answer_form import AnswerForm
 from .base import QuestionKind
+from .shared.answer_form import AnswerForm
 
 RULES = ("clean_settings", "clean_key", "clean_response", "score", "incomplete_reason")
 
@@ -61,6 +61,19 @@ def check_kinds(app_configs=None, **kwargs):
         ):
             errors.append(
                 _error(name, f"names a script that is not a static file ({kind.script!r}).", "E109")
+            )
+        # So is a stylesheet (css/kinds/<name>.css): one named must exist.
+        if kind.stylesheet is not None and not (
+            isinstance(kind.stylesheet, str)
+            and kind.stylesheet.endswith(".css")
+            and finders.find(kind.stylesheet)
+        ):
+            errors.append(
+                _error(
+                    name,
+                    f"names a stylesheet that is not a static file ({kind.stylesheet!r}).",
+                    "E110",
+                )
             )
         for part in QuestionKind.TEMPLATE_PARTS:
             try:

@@ -1,15 +1,45 @@
 """The choice kind: its rules and scoring."""
 
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field
 from .base import QuestionKind
-from .text import as_mapping, clean_text, lines_of, to_points
+from .shared.answer_form import AnswerForm, choice_field
+from .shared.charts import Bar, BarChart
+from .shared.demo import DemoQuestion
+from .shared.text import as_mapping, clean_text, lines_of, to_points
 
 MAX_OPTIONS = 20
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [],
+        5,
+        "Which of these writers were in Moscow during the trial of August 1936? "
+        "Choose all that apply.",
+        {
+            "multiple": True,
+            "options": [
+                {"id": "duranty", "text": "Walter Duranty, New York Times correspondent"},
+                {"id": "zinoviev", "text": "Gregory Zinoviev"},
+                {"id": "trotsky", "text": "Leon Trotsky"},
+                {"id": "shachtman", "text": "Max Shachtman"},
+                {"id": "statesman", "text": "The writer of the New Statesman's comment"},
+            ],
+        },
+        {"correct": ["duranty", "zinoviev"]},
+        "Duranty watched the trial as the New York Times' Moscow correspondent, and "
+        "Zinoviev was in the dock. Trotsky was in exile abroad and was tried in his "
+        "absence; Shachtman was an American Trotskyist writing in the United States; the "
+        "New Statesman wrote from London and complained that there were no independent "
+        "witnesses. Being present is not the same as being reliable: compare Duranty with "
+        "the New Statesman.",
+    ),
+]
 
 
 class Choice(QuestionKind):
@@ -102,7 +132,7 @@ class Choice(QuestionKind):
             ]
         }
 
-    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Authoring: the teacher's plain fields (desk.forms.assignments.QuestionForm) <-> settings, key.
 
     authoring_fields = ["options", "multiple"]
     settings_field = key_field = "options"
@@ -128,16 +158,17 @@ class Choice(QuestionKind):
 
     def _options(self, data, instance):
         """Options from the lines (keeping each unchanged option's id, which answers use)."""
-        old = {}
+        old = defaultdict(list)  # text -> ids in order: two options may read the same
         if instance.pk and instance.kind == self.name:
-            old = {o["text"]: o["id"] for o in (instance.settings or {}).get("options", [])}
-        numeric = [int(i) for i in old.values() if str(i).isdigit()]
+            for option in (instance.settings or {}).get("options", []):
+                old[option["text"]].append(option["id"])
+        numeric = [int(i) for ids in old.values() for i in ids if str(i).isdigit()]
         next_id = max(numeric, default=0) + 1
         options, correct = [], []
         for line in lines_of(data.get("options")):
             is_correct = line.startswith("*")
             text = line.lstrip("*").strip()
-            option_id = old.pop(text, None)
+            option_id = old[text].pop(0) if old.get(text) else None
             if option_id is None:
                 option_id, next_id = str(next_id), next_id + 1
             options.append({"id": option_id, "text": text})
@@ -177,6 +208,58 @@ class Choice(QuestionKind):
         ids = [o["id"] for o in settings["options"]]
         count = rng.randint(1, 2) if settings["multiple"] else 1
         return {"selected": sorted(rng.sample(ids, count))}
+
+    # Analytics: how often each option was chosen, and the most chosen wrong one.
+
+    analytics_grouped = ("selected",)
+    unanswered_phrase = "no option chosen"
+
+    def analytics(self, question, sources, counted):
+        counts = Counter()
+        answered = 0
+        for row in counted.rows:
+            selected = row["response__selected"] or []
+            if selected:
+                answered += row["n"]
+            for option_id in selected:
+                counts[str(option_id)] += row["n"]
+        correct = {str(c) for c in (question.key or {}).get("correct") or []}
+        bars = []
+        for position, option in enumerate(question.settings.get("options") or []):
+            letter = chr(ord("A") + position)
+            option_id = str(option["id"])
+            bars.append(
+                Bar(
+                    f"{letter}. {option['text']}",
+                    counts.get(option_id, 0),
+                    answered,
+                    key=option_id in correct,
+                    detail=option["text"],
+                )
+            )
+        most_chosen_wrong = []
+        wrong = [bar for bar in bars if not bar.key and bar.count]
+        if correct and wrong:
+            most = max(bar.count for bar in wrong)
+            most_chosen_wrong = [bar for bar in wrong if bar.count == most]
+            for bar in most_chosen_wrong:
+                bar.flagged = True
+        return {
+            "unanswered": counted.answers - answered,
+            "most_chosen_wrong": most_chosen_wrong,
+            "chart": BarChart(f"{counted.slug}-options", "Options chosen by the class", bars),
+        }
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        selected = ["duranty"] + (["zinoviev"] if rng.random() < 0.6 else [])
+        if rng.random() < 0.3:
+            selected.append("trotsky")
+        return {"selected": selected}
 
 
 class ChoiceAnswerForm(AnswerForm):

@@ -1,10 +1,15 @@
 """The comparison kind: its rules and scoring."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field, source_choice_label, text_field
 from .base import QuestionKind
-from .text import (
+from .shared.answer_form import AnswerForm, choice_field, source_choice_label, text_field
+from .shared.charts import Bar, BarChart
+from .shared.charts import source_label as chart_label
+from .shared.demo import JUSTIFICATIONS, TRIAL_ENQUIRY, DemoQuestion
+from .shared.text import (
     as_mapping,
     clean_min_length,
     clean_text,
@@ -12,6 +17,25 @@ from .text import (
     source_ids,
     source_label,
 )
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [10, 8],
+        6,
+        "Which source is more reliable as evidence about the trial of August 1936: "
+        "Duranty (Source 10) or Trotsky (Source 8)? Explain your choice, comparing who "
+        "wrote each source, when, and for what purpose.",
+        {"enquiry": TRIAL_ENQUIRY, "min_justification": 200},
+        "8",  # replaced by the source's id below
+        "Either choice can score well if it is argued from provenance. Source 8 is the "
+        "better evidence on the trial itself: it was written after the trials, about "
+        "them, by someone who knew the accused; its bias is open and can be allowed for. "
+        "Source 10 was written in 1935 and says nothing about the trial; it shows the "
+        "outlook that made Duranty accept the confessions. The weakest answers call one "
+        "source 'biased' and stop there.",
+    ),
+]
 
 
 class Comparison(QuestionKind):
@@ -74,7 +98,7 @@ class Comparison(QuestionKind):
             "expected_source": named(key.get("choice")),
         }
 
-    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Authoring: the teacher's plain fields (desk.forms.assignments.QuestionForm) <-> settings, key.
 
     authoring_fields = ["enquiry", "min_justification", "expected_choice"]
     settings_field, key_field = "enquiry", "expected_choice"
@@ -133,6 +157,35 @@ class Comparison(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         return {"choice": str(rng.choice(sources).pk), "justification": words(15, 60)}
 
+    # Analytics: which source the class chose, against the key.
+
+    analytics_grouped = ("choice",)
+    unanswered_phrase = "without choosing a source"
+
+    def analytics(self, question, sources, counted):
+        counts = Counter()
+        for row in counted.rows:
+            choice = row["response__choice"]
+            if choice is not None:
+                counts[str(choice)] += row["n"]  # SQLite hands back "12" as 12
+        answered = sum(counts.values())
+        key = str((question.key or {}).get("choice") or "")
+        bars = [
+            Bar(
+                chart_label(source),
+                counts.get(str(source.pk), 0),
+                answered,
+                key=str(source.pk) == key,
+            )
+            for source in sources
+        ]
+        return {
+            "unanswered": counted.answers - answered,
+            "chart": BarChart(
+                f"{counted.slug}-choices", "Which source the class judged more reliable", bars
+            ),
+        }
+
     # Analytics: a featured answer's words, shown to the class without its student's name.
 
     featurable = True
@@ -141,6 +194,19 @@ class Comparison(QuestionKind):
         source = sources_by_id.get(str(response.get("choice")))
         chosen = source_choice_label(source) if source else "none"
         return [("More reliable", chosen), ("Why", response.get("justification", ""))]
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_key(self, key, sources_by_number, sources):
+        return {"choice": str(sources_by_number[int(key)].pk)}
+
+    def demo_response(self, rng, question, sources):
+        duranty, trotsky = sources
+        choice = duranty if rng.random() < 0.67 else trotsky
+        return {"choice": choice.pk, "justification": rng.choice(JUSTIFICATIONS[choice.number])}
 
 
 class ComparisonAnswerForm(AnswerForm):

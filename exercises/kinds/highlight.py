@@ -2,6 +2,8 @@
 
 import json
 import re
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -9,12 +11,27 @@ from django.core.exceptions import ValidationError
 
 from purgeclass import client_json
 
-from .answer_form import RANGES_MAX_CHARS, AnswerForm
 from .base import QuestionKind
-from .ranges import clean_ranges, marked_pieces, overlap_f1, sentences, toggle_range, unmark_range
-from .text import as_mapping, clean_text, lines_of, source_label, to_points
+from .shared.answer_form import RANGES_MAX_CHARS, AnswerForm
+from .shared.charts import Bar, BarChart
+from .shared.charts import source_label as chart_label
+from .shared.demo import DemoQuestion, find_passages
+from .shared.ranges import (
+    clean_ranges,
+    marked_pieces,
+    merge_ranges,
+    overlap_f1,
+    sentences,
+    toggle_range,
+    unmark_range,
+)
+from .shared.text import as_mapping, clean_text, lines_of, source_label, to_points
 
 # Key passages as a teacher quotes them: typographic quotes and dashes match plain ones.
+# The analytics' heat map: shades besides "nobody marked it", passages listed, F1 buckets.
+HEAT_LEVELS = 4
+TOP_PASSAGES = 8
+F1_BUCKETS = ("0–19%", "20–39%", "40–59%", "60–79%", "80–100%")
 QUOTE_MARKS = "\"'“”‘’«»"
 CHARACTER_CLASSES = {
     "'": "['‘’]",
@@ -78,6 +95,33 @@ def ranges_from_quotes(lines, source):
     return ranges
 
 
+# What the demo class wrote or marked (exercises/demo.py).
+LOADED_LANGUAGE = [
+    "weak, corrupt or ambitious enemy of socialism",
+    "dirty, evil work",
+    "Fascist agent Trotsky",
+    "nest of wreckers and spies",
+    "unspeakable crimes",
+]
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [15],
+        5,
+        "Source 15 comes from the Daily Worker, the British Communist Party's newspaper. "
+        "Mark the words and phrases chosen to make readers hate or fear the accused, rather "
+        "than to inform them.",
+        {"instruction": "Mark each loaded word or phrase separately."},
+        None,  # found in the source's text below
+        "Loaded language: 'weak, corrupt or ambitious enemy of socialism', 'dirty, evil "
+        "work', 'Fascist agent Trotsky', 'nest of wreckers and spies' and 'unspeakable "
+        "crimes'. None of them is evidence; they tell the reader what to feel. Note what "
+        "is missing: no defendant is named and no crime is described.",
+    ),
+]
+
+
 class Highlight(QuestionKind):
     """Mark the passages of one source that show, say, bias or loaded language.
 
@@ -85,6 +129,7 @@ class Highlight(QuestionKind):
     """
 
     name = "highlight"
+    stylesheet = "css/kinds/highlight.css"
     objective = True
     min_sources = max_sources = 1
     script = "js/kinds/highlight.js"  # marking by selection and by keyboard, over answering.js
@@ -131,7 +176,7 @@ class Highlight(QuestionKind):
             "key_ranges": key.get("ranges") or [],
         }
 
-    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Authoring: the teacher's plain fields (desk.forms.assignments.QuestionForm) <-> settings, key.
 
     authoring_fields = ["instruction", "key_passages"]
     settings_field, key_field = "instruction", "key_passages"
@@ -182,6 +227,116 @@ class Highlight(QuestionKind):
         text = sources[0].text
         spans = sorted(rng.sample(sentences(text), k=min(2, len(sentences(text)))))
         return {"ranges": [{"start": s, "end": e, "quote": text[s:e]} for s, e in spans]}
+
+    # Analytics: every answer's ranges make a heat map of the source; against a key, a chart
+    # of how close the answers came (F1 of the overlap).
+
+    analytics_fetches_answers = True
+
+    def analytics(self, question, sources, counted):
+        if not sources:
+            return {}
+        source = sources[0]
+        key_ranges = (question.key or {}).get("ranges") or []
+        answered = [response.get("ranges") or [] for response in counted.responses]
+        heat = heat_segments(source.text, answered, key_ranges, counted.answers)
+        marked = [segment for segment in heat if segment.count]
+        panel = {
+            "source_text_title": chart_label(source),
+            "heat": heat,
+            "top_passages": sorted(marked, key=lambda s: (-s.count, s.start))[:TOP_PASSAGES],
+        }
+        if key_ranges:
+            scores = [overlap_f1(answer, key_ranges) for answer in answered]
+            buckets = Counter(min(round(score * 100) // 20, 4) for score in scores)
+            panel["f1_chart"] = BarChart(
+                f"{counted.slug}-f1",
+                "Overlap with the key (F1) of each answer",
+                [
+                    Bar(label, buckets.get(index, 0), len(scores))
+                    for index, label in enumerate(F1_BUCKETS)
+                ],
+            )
+            panel["mean_f1"] = round(100 * sum(scores) / len(scores)) if scores else None
+        return panel
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_key(self, key, sources_by_number, sources):
+        return {"ranges": find_passages(sources[0], LOADED_LANGUAGE)}
+
+    def demo_response(self, rng, question, sources):
+        text = sources[0].text
+        quotes = rng.sample(LOADED_LANGUAGE, rng.randint(1, 4))
+        if rng.random() < 0.4:
+            quotes.append("the defences of the Soviet Union are strong")
+        ranges = []
+        for quote in quotes:
+            start = text.find(quote)
+            if start >= 0:
+                ranges.append({"start": start, "end": start + len(quote)})
+        return {"ranges": ranges}
+
+
+@dataclass
+class HeatSegment:
+    """A stretch of the source's text that the same number of students marked."""
+
+    start: int
+    end: int
+    text: str
+    count: int
+    level: int  # 0 (nobody) to HEAT_LEVELS (most of the class)
+    in_key: bool
+
+    @property
+    def body(self):
+        """The words, without the spaces or line breaks that end the segment."""
+        return self.text.rstrip()
+
+    @property
+    def trail(self):
+        return self.text[len(self.body) :]
+
+
+def heat_level(count, total):
+    if not count or not total:
+        return 0
+    return min(HEAT_LEVELS, -(-count * HEAT_LEVELS // total))  # ceiling of the share's quarter
+
+
+def heat_segments(text, answers_ranges, key_ranges, total):
+    """Split `text` into segments of equal count of students who marked them.
+
+    Each answer's ranges are merged first, so a student who marked a word twice counts once.
+    Segments also break where the key's ranges begin and end.
+    """
+    length = len(text)
+    change = Counter()
+    for ranges in answers_ranges:
+        for start, end in merge_ranges(ranges or []):
+            start, end = max(0, start), min(length, end)
+            if start < end:
+                change[start] += 1
+                change[end] -= 1
+    key = [(max(0, s), min(length, e)) for s, e in merge_ranges(key_ranges or []) if s < length]
+    cuts = sorted({0, length, *change, *(point for pair in key for point in pair)})
+    segments, count = [], 0
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        count += change.get(start, 0)
+        in_key = any(s <= start and end <= e for s, e in key)
+        previous = segments[-1] if segments else None
+        if previous and previous.count == count and previous.in_key == in_key:
+            previous.end = end
+            previous.text = text[previous.start : end]
+            continue
+        segments.append(
+            HeatSegment(start, end, text[start:end], count, heat_level(count, total), in_key)
+        )
+    return segments
 
 
 class HighlightAnswerForm(AnswerForm):

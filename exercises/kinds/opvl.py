@@ -1,14 +1,52 @@
 """The opvl kind: its rules and scoring."""
 
-from .answer_form import AnswerForm, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_text
+from .shared.answer_form import AnswerForm, text_field
+from .shared.demo import DemoQuestion
+from .shared.text import as_mapping, clean_text
+
+# What the demo class wrote or marked (exercises/demo.py).
+DEMO_ANSWERS = [
+    {
+        "origin": "Alexander Orlov, an NKVD officer who escaped to the United States.",
+        "purpose": "To expose Stalin after he defected.",
+        "value": "As an NKVD officer he could know how the case against Zinoviev was built.",
+        "limitation": "He defected and may want to blacken Stalin to be believed in America.",
+    },
+    {
+        "origin": "An NKVD officer.",
+        "purpose": "To tell the truth.",
+        "value": "He was there.",
+        "limitation": "It is biased.",
+    },
+]
+
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [2],
+        8,
+        "Analyse Source 2 (Alexander Orlov) using origin, purpose, value and limitation.",
+        {"enquiry": "Why was Kirov murdered, and why were the old Bolsheviks put on trial?"},
+        {},
+        "Origin: Alexander Orlov, an officer of the NKVD (Stalin's secret police) who fled "
+        "to the United States in 1938 and wrote about the purges from there. Purpose: to "
+        "reveal to a Western public how the trials were prepared, and perhaps to make "
+        "himself valuable, and safe, in his new country. Value: an insider who worked in "
+        "the organisation that ran the investigations; his claim that Stalin planned "
+        "Kirov's murder to destroy Lenin's old comrades explains why the 1936 defendants "
+        "were accused of it. Limitation: he gives no evidence here, he wrote after "
+        "defecting and had reasons to blacken Stalin, and he does not say how he knew "
+        "Stalin's mind; historians still disagree about Stalin's part in the murder.",
+    ),
+]
 
 
 class OPVL(QuestionKind):
     """Origin, purpose, value and limitation of one source, for a stated enquiry."""
 
     name = "opvl"
+    stylesheet = "css/kinds/opvl.css"
     min_sources = max_sources = 1
     text_fields = {
         "origin": "Origin",
@@ -41,7 +79,7 @@ class OPVL(QuestionKind):
             ]
         }
 
-    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Authoring: the teacher's plain fields (desk.forms.assignments.QuestionForm) <-> settings, key.
 
     authoring_fields = ["enquiry"]
     short_name = "OPVL"
@@ -82,6 +120,16 @@ class OPVL(QuestionKind):
 
     def featured_parts(self, response, settings, sources_by_id):
         return [(label, response.get(name, "")) for name, label in self.text_fields.items()]
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_rubric = "opvl"
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        return rng.choice(DEMO_ANSWERS)
 
 
 class OPVLAnswerForm(AnswerForm):

@@ -1,10 +1,21 @@
 """The rating kind: its rules and scoring."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field, text_field
 from .base import QuestionKind
-from .text import as_mapping, clean_int, clean_min_length, clean_text, lines_of, min_length_reason
+from .shared.answer_form import AnswerForm, choice_field, text_field
+from .shared.charts import Bar, BarChart
+from .shared.demo import JUSTIFICATIONS, TRIAL_ENQUIRY, DemoQuestion
+from .shared.text import (
+    as_mapping,
+    clean_int,
+    clean_min_length,
+    clean_text,
+    lines_of,
+    min_length_reason,
+)
 
 DEFAULT_RATING_LABELS = [
     "Not reliable",
@@ -14,11 +25,47 @@ DEFAULT_RATING_LABELS = [
     "Very reliable",
 ]
 
+# The kind's questions in the demo assignment (exercises/demo.py).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [10],
+        4,
+        "How reliable is Source 10 as evidence about the trial of August 1936? "
+        "Choose a rating, then justify it from who wrote the source, when, and why.",
+        {"enquiry": TRIAL_ENQUIRY, "min_justification": 120},
+        {"rating": 2},
+        "Of little reliability (2). Duranty wrote this in 1935, before the trial took "
+        "place, so it cannot tell us what happened in court. What it does show is how the "
+        "New York Times' man in Moscow already told the story of the opposition: "
+        "Trotsky, Zinoviev and Kamenev as schemers who broke Soviet law and 'played into "
+        "Stalin's hand'. A correspondent who needed the regime's goodwill to keep working "
+        "in Moscow, and who later wrote that the confessions were true, is a useful "
+        "witness to Western attitudes but a weak one on the defendants' guilt. A strong "
+        "answer separates these two uses of the source.",
+    ),
+    DemoQuestion(
+        [8],
+        4,
+        "How reliable is Source 8 as evidence about whether the accused in the Moscow "
+        "trials were guilty? Choose a rating, then justify it.",
+        {"enquiry": TRIAL_ENQUIRY, "min_justification": 120},
+        {"rating": 3},
+        "Partly reliable (3). Trotsky was the chief accused, tried in his absence, so he "
+        "had every reason to call the trials a lie, and he wrote from exile without "
+        "access to the evidence. But his argument rests on facts that were not in dispute: "
+        "the defendants' long records as revolutionaries and the unlikeliness of all of "
+        "them turning fascist at once. Other sources that did not depend on him (Orlov, "
+        "an NKVD officer, and Khrushchev in 1956) later said the cases were invented. "
+        "Good answers weigh his motive against what can be checked.",
+    ),
+]
+
 
 class Rating(QuestionKind):
     """Rate how reliable one source is as evidence for a stated enquiry (1–5), and justify."""
 
     name = "rating"
+    stylesheet = "css/kinds/rating.css"
     min_sources = max_sources = 1
 
     def clean_settings(self, settings):
@@ -81,7 +128,7 @@ class Rating(QuestionKind):
             "expected_rating": rating_text(key.get("rating")),
         }
 
-    # Authoring: the teacher's plain fields (admin_forms.QuestionForm) <-> settings and key.
+    # Authoring: the teacher's plain fields (desk.forms.assignments.QuestionForm) <-> settings, key.
 
     authoring_fields = ["enquiry", "min_justification", "labels", "expected_rating"]
     short_name = "reliability rating"
@@ -136,6 +183,31 @@ class Rating(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         return {"rating": rng.randint(1, 5), "justification": words(15, 60)}
 
+    # Analytics: how the class rated the source, against the key.
+
+    analytics_grouped = ("rating",)
+    unanswered_phrase = "without a rating"
+
+    def analytics(self, question, sources, counted):
+        labels = question.settings.get("labels") or DEFAULT_RATING_LABELS
+        counts = Counter()
+        for row in counted.rows:
+            rating = row["response__rating"]
+            if rating is not None:
+                counts[int(rating)] += row["n"]
+        answered = sum(counts.values())
+        key = (question.key or {}).get("rating")
+        bars = [
+            Bar(f"{value} · {label}", counts.get(value, 0), answered, key=value == key)
+            for value, label in zip(range(1, 6), labels, strict=False)
+        ]
+        mean = sum(value * n for value, n in counts.items()) / answered if answered else None
+        return {
+            "unanswered": counted.answers - answered,
+            "mean": None if mean is None else round(mean, 1),
+            "chart": BarChart(f"{counted.slug}-ratings", "Ratings given by the class", bars),
+        }
+
     # Analytics: a featured answer's words, shown to the class without its student's name.
 
     featurable = True
@@ -145,6 +217,16 @@ class Rating(QuestionKind):
         rating = response.get("rating")
         chosen = f"{rating} – {labels[rating - 1]}" if rating in range(1, 6) else "none"
         return [("Rating", chosen), ("Why", response.get("justification", ""))]
+
+    # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
+    # pupil's answer to one of them (`rng` a seeded random.Random: the same on every load).
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        trusting = sources[0].number == 10
+        rating = rng.choice([3, 4, 4, 5, 2]) if trusting else rng.choice([1, 2, 2, 3, 1])
+        return {"rating": rating, "justification": rng.choice(JUSTIFICATIONS[sources[0].number])}
 
 
 class RatingAnswerForm(AnswerForm):

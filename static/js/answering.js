@@ -82,9 +82,12 @@
   // One question's form: autosave, drafts, conflicts ---------------------------------
 
   var leaving = false;
-  var SKIPPED = { csrfmiddlewaretoken: true, owner: true, revision: true, toggle: true, remove: true };
 
   function AnswerForm(form) {
+    var skipped = (this.skipped = {}); // the form's fields that are not the answer
+    (form.dataset.controlFields || "").split(" ").forEach(function (name) {
+      if (name) skipped[name] = true;
+    });
     this.form = form;
     this.status = form.querySelector(".save-status");
     this.conflictBox = form.querySelector(".answer-conflict");
@@ -121,8 +124,9 @@
   /** The answer's fields as [[name, value], …]: what is saved and what a draft keeps. */
   AnswerForm.prototype.values = function () {
     var pairs = [];
+    var skipped = this.skipped;
     new FormData(this.form).forEach(function (value, name) {
-      if (!SKIPPED[name]) pairs.push([name, value]);
+      if (!skipped[name]) pairs.push([name, value]);
     });
     return JSON.stringify(pairs);
   };
@@ -385,14 +389,19 @@
   /** Put saved field values back into the form. */
   AnswerForm.prototype.apply = function (valuesJson) {
     var byName = {};
+    var seen = {}; // a name posted several times (an order) gets its values in turn
+    var skipped = this.skipped;
     JSON.parse(valuesJson).forEach(function (pair) {
       (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]);
     });
     Array.prototype.forEach.call(this.form.elements, function (field) {
-      if (!field.name || SKIPPED[field.name] || field.type === "submit" || field.type === "button") return;
+      if (!field.name || skipped[field.name] || field.type === "submit" || field.type === "button") return;
       var values = byName[field.name] || [];
       if (field.type === "radio" || field.type === "checkbox") field.checked = values.indexOf(field.value) !== -1;
-      else field.value = values.length ? values[0] : "";
+      else {
+        seen[field.name] = (seen[field.name] || 0) + 1;
+        field.value = values.length ? values[Math.min(seen[field.name], values.length) - 1] : "";
+      }
     });
     this.widgets.forEach(function (widget) {
       if (widget.load) widget.load(); // the widget reads its fields again

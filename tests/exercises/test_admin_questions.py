@@ -175,6 +175,30 @@ def test_choice_options_keep_their_ids_when_another_is_added(as_teacher, assignm
     assert question.key == {"correct": ["2"]}
 
 
+def test_choice_options_with_the_same_text_keep_their_ids_when_saved_again(as_teacher, assignment):
+    question = factories.QuestionFactory(
+        assignment=assignment,
+        kind="choice",
+        settings={
+            "multiple": True,
+            "options": [
+                {"id": "1", "text": "Trotsky"},
+                {"id": "2", "text": "Zinoviev"},
+                {"id": "3", "text": "Trotsky"},
+            ],
+        },
+        key={"correct": ["2", "3"]},
+    )
+    data = question_data(
+        assignment, "choice", options="Trotsky\n* Zinoviev\n* Trotsky", multiple="on"
+    )
+    response = as_teacher.post(reverse("admin:exercises_question_change", args=[question.pk]), data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert [option["id"] for option in question.settings["options"]] == ["1", "2", "3"]
+    assert question.key == {"correct": ["2", "3"]}
+
+
 def test_matrix_verdict_lines_become_the_key(as_teacher, assignment):
     duranty = factories.SourceFactory(number=4)
     trotsky = factories.SourceFactory(number=9)

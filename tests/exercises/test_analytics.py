@@ -11,7 +11,9 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exercises.analytics import heat_segments
+from exercises.analytics import AssignmentReport
+from exercises.kinds import UnknownKind
+from exercises.kinds.highlight import heat_segments
 from exercises.models import FeaturedAnswer, Question, Submission
 from tests import factories
 
@@ -285,7 +287,7 @@ def test_matrix_lists_the_sources_misread_most_first(client, known_class):
     matrix = known_class["questions"]["matrix"]
     response = page(client, known_class)
 
-    misread = response.context["report"].questions[2].misread
+    misread = response.context["report"].questions[2].panel["misread"]
 
     assert [(row.source.author.name, row.wrong_percent) for row in misread] == [
         ("The Observer", 50),
@@ -319,14 +321,14 @@ def test_highlight_heat_counts_each_character_once_per_student(client, known_cla
     report = response.context["report"].questions[4]
 
     def count_at(position):
-        return next(s.count for s in report.heat if s.start <= position < s.end)
+        return next(s.count for s in report.panel["heat"] if s.start <= position < s.end)
 
     assert count_at(HIGHLIGHT_TEXT.index("wreckers")) == 3
     assert count_at(HIGHLIGHT_TEXT.index("nest")) == 1
     assert count_at(HIGHLIGHT_TEXT.index("spies")) == 1
     assert count_at(HIGHLIGHT_TEXT.index("Every")) == 1
     assert count_at(HIGHLIGHT_TEXT.index("exposed")) == 0
-    assert "".join(s.text for s in report.heat) == HIGHLIGHT_TEXT
+    assert "".join(s.text for s in report.panel["heat"]) == HIGHLIGHT_TEXT
 
 
 span = st.tuples(st.integers(0, 40), st.integers(1, 12)).map(lambda p: (p[0], p[0] + p[1]))
@@ -584,3 +586,11 @@ def test_page_runs_a_fixed_number_of_queries(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_a_question_of_an_unregistered_kind_raises_rather_than_showing_no_panel(known_class):
+    question = known_class["questions"]["rating"]
+    Question.objects.filter(pk=question.pk).update(kind="retired")
+
+    with pytest.raises(UnknownKind):
+        AssignmentReport.build(known_class["assignment"])

@@ -9,6 +9,7 @@ without a line added. Each kind's valid question and answer come from its own ho
 
 import itertools
 import random
+import re
 
 import pytest
 from django.urls import reverse
@@ -168,3 +169,20 @@ def test_gradebook_has_the_students_row(client, world):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response.status_code == 200
     assert world.student.last_name in body
+
+
+def test_the_students_page_and_the_analytics_load_the_kinds_styles_and_no_other_kinds(
+    client, world
+):
+    own = KINDS[world.kind].stylesheet
+    others = {
+        kind.stylesheet for kind in KINDS.values() if kind.stylesheet and kind.stylesheet != own
+    }
+    client.force_login(world.student)
+    student_page = client.get(world.assignment.get_absolute_url()).content.decode()
+    client.force_login(world.teacher)
+    analytics = client.get(reverse("exercises:analytics", args=[world.assignment.pk]))
+    for html in (student_page, analytics.content.decode()):
+        linked = set(re.findall(r'href="/static/(css/kinds/[^"]+)"', html))
+        assert linked == ({own} if own else set())
+        assert not linked & others

@@ -72,3 +72,14 @@ def test_a_kind_needs_no_script_but_one_it_names_must_be_a_static_file(monkeypat
     monkeypatch.setitem(kinds.KINDS, "written", Scripted())
 
     assert [error.id for error in check_kinds()] == ["exercises.E109"]
+
+
+def test_a_stylesheet_a_kind_names_must_be_a_static_file(monkeypatch):
+    assert kinds.KINDS["matrix"].stylesheet == "css/kinds/matrix.css"
+
+    class Styled(kinds.Written):
+        stylesheet = "css/kinds/no-such-kind.css"
+
+    monkeypatch.setitem(kinds.KINDS, "written", Styled())
+
+    assert [error.id for error in check_kinds()] == ["exercises.E110"]

@@ -176,6 +176,13 @@ class QuestionForm(forms.ModelForm):
         help_text="Each correct option chosen earns a share of the points; each wrong one "
         "takes a share away; never below zero.",
     )
+    events = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Events in order",
+        help_text="One event (or source) per line, 2 to 12, in their right chronological "
+        "order, earliest first. Students see them shuffled.",
+    )
     length = forms.ChoiceField(
         required=False,
         choices=[("extended", "Extended (paragraphs)"), ("short", "Short (a sentence or two)")],

@@ -39,6 +39,16 @@ def source_choice_label(source):
     return f"Source {source.number}" + (f" ({author})" if author else "")
 
 
+# The fields an answer form posts besides the answer, the one list of them: the tokens (the
+# CSRF token, and the one naming the student the page was made for, exercises.kept_answers),
+# the revision the student's copy was based on, and the buttons a highlight or sequence
+# question posts without JavaScript. The answering script gets the list from the form's
+# data-control-fields, so it never saves or compares them as the answer.
+OWNER_FIELD = "owner"
+TOKEN_FIELDS = ("csrfmiddlewaretoken", OWNER_FIELD)
+CONTROL_FIELDS = (*TOKEN_FIELDS, "revision", "toggle", "remove", "move")
+
+
 class AnswerForm(forms.Form):
     """Base of the per-kind forms: carries the revision the student's copy was based on."""
 
@@ -47,6 +57,8 @@ class AnswerForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": REVISION_MISSING, "invalid": REVISION_MISSING},
     )
+
+    CONTROL_FIELDS = CONTROL_FIELDS
 
     def __init__(self, question, sources, data=None, *, response=None, revision=0, **kwargs):
         self.question = question
