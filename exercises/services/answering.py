@@ -9,7 +9,7 @@ UPDATEs, row locks), never by reading first and writing after.
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, JSONField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
@@ -190,15 +190,67 @@ def save_answer(submission, question, response, based_on, *, now=None):
 
 
 def save_own_answer(student, question, response, based_on, *, now=None):
-    """`save_answer` for the autosave: the student's submission of the question's
-    assignment is found and locked by the same query that checks it is still open.
+    """`save_answer` for the autosave, by the student and the question alone.
 
-    An autosave after the first one costs that query and one UPDATE (the answer is not read
-    back: the UPDATE sets its revision and time). Raises NotStarted if the student has no
-    submission yet; the caller opens one (`open_submission`) and calls `save_answer`.
+    An autosave after the first one is a single UPDATE (`_update_own_answer`). Raises
+    NotStarted if the student has no submission yet; the caller opens one
+    (`open_submission`) and calls `save_answer`.
     """
+    now = now or timezone.now()
+    if _update_own_answer(student, question, response, based_on, now):
+        # What the UPDATE wrote; not read back (the primary key is not needed by callers).
+        return Answer(question=question, response=response, revision=based_on + 1, saved_at=now)
+    # Not saved in one statement: not started, closed, time up, a first save, a stale
+    # revision or lost passages to keep. The full path tells which, under the same lock.
     mine = Q(assignment_id=question.assignment_id, student=student)
     return _save(mine, None, question, response, based_on, now)
+
+
+def _update_own_answer(student, question, response, based_on, now):
+    """The common autosave in one statement, which is its own transaction: the answer is
+    updated only if it is at `based_on`, has no lost passages to keep, and the student's
+    submission is still open and in time, that submission row being locked (FOR UPDATE in
+    the subquery) for the statement. A concurrent submit holds the same row lock: if it
+    came first, PostgreSQL re-checks the submission after it and finds it handed in, so
+    nothing is written; if the save came first, the submit waits and scores the saved text.
+    (SQLite has no row locks and runs one writer at a time.) Raw SQL because Django allows
+    select_for_update() only inside a transaction, and a transaction costs two round
+    trips more. Returns True if the answer was written.
+    """
+    answer, submission = Answer._meta, Submission._meta
+    column = {f.name: f.column for f in answer.concrete_fields}
+    prepare = {f.name: f for f in answer.concrete_fields}
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    keeps_nothing_lost = ""
+    if question.kind == Question.Kind.HIGHLIGHT:
+        lost = (
+            "({} -> 'lost') IS NULL"
+            if connection.vendor == "postgresql"
+            else "json_extract({}, '$.lost') IS NULL"
+        )
+        keeps_nothing_lost = " AND " + lost.format(column["response"])
+    sql = (
+        f"UPDATE {answer.db_table} SET {column['response']} = %s, "
+        f"{column['revision']} = {column['revision']} + 1, {column['saved_at']} = %s "
+        f"WHERE {column['question']} = %s AND {column['revision']} = %s{keeps_nothing_lost} "
+        f"AND {column['submission']} = (SELECT id FROM {submission.db_table} "
+        "WHERE assignment_id = %s AND student_id = %s AND (status = %s OR (status = %s "
+        f"AND (deadline IS NULL OR deadline >= %s))){for_update})"
+    )
+    params = [
+        prepare["response"].get_db_prep_save(response, connection),
+        prepare["saved_at"].get_db_prep_save(now, connection),
+        question.pk,
+        based_on,
+        question.assignment_id,
+        student.pk,
+        Submission.Status.RETURNED,
+        Submission.Status.IN_PROGRESS,
+        prepare["saved_at"].get_db_prep_save(now - GRACE, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
 
 
 def _save(which, submission, question, response, based_on, now):
