@@ -260,8 +260,9 @@ def test_save_stuck_past_the_configured_statement_timeout_is_refused_clearly(
     world, student, short_statement_timeout
 ):
     """No SET in the test: the timeout comes from the connection's settings, as in production.
-    The page gets the 503 JSON it shows (it keeps the draft in localStorage and sends it again,
-    tests/e2e/test_autosave_outage.py), nothing is half-written, and the resend is stored."""
+    The page gets the 503 JSON it shows (static/js/answering.js keeps the draft in
+    localStorage on any non-2xx answer and sends it again), nothing is half-written, and the
+    resend is stored."""
     assert autosave(student, world.q["written"], 0, text=TEXT).json()["revision"] == 1
     before = stored(world)
     with other_connection() as holder:
