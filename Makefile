@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test setup demo worker lint format e2e screenshots clean \
-	bench-data bench-pages bench-load bench-export bench-scale \
+	bench-data bench-pages bench-load bench-load-1200 bench-load-hog bench-export bench-scale \
 	bench-hashing bench-resilience bench-frontend
 
 $(STAMP): pyproject.toml
@@ -78,6 +78,15 @@ bench-load: setup
 	$(PY) bench/report.py $(BENCH_OUT)/load-30.json $(BENCH_OUT)/load-300.json \
 	  $(BENCH_OUT)/load-600.json; \
 	exit $$status
+
+## The big ones (issue 16): 1,200 students; 600 while a busy loop holds one core.
+bench-load-1200: setup
+	mkdir -p $(BENCH_OUT)
+	$(PY) bench/load.py --students 1200 $(LOAD_SERVER) --json $(BENCH_OUT)/load-1200.json
+
+bench-load-hog: setup
+	mkdir -p $(BENCH_OUT)
+	$(PY) bench/load.py --students 600 --cpu-hog $(LOAD_SERVER) --json $(BENCH_OUT)/load-600-hog.json
 
 bench-export: setup
 	$(PY) bench/export.py --database $(BENCH_DB)

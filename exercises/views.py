@@ -550,26 +550,57 @@ def _wants_json(request):
     return request.headers.get("Accept", "").split(",")[0].strip() == "application/json"
 
 
+def _question_to_answer(user, assignment_pk, question_pk):
+    """The question and its sources, if its assignment is open to the student; else 404.
+
+    One query for both (from the question's source links, the question and its assignment
+    joined in); only a question without sources needs a second.
+    """
+    open_to_student = Assignment.objects.for_student(user).filter(opens_at__lte=timezone.now())
+    questions = Question.objects.filter(
+        pk=question_pk, assignment_id=assignment_pk, assignment__in=open_to_student.values("pk")
+    )
+    links = list(
+        QuestionSource.objects.filter(question__in=questions)
+        .select_related("question__assignment", "source__author")
+        .order_by("order", "id")
+    )
+    if links:
+        return links[0].question, [link.source for link in links]
+    question = get_object_or_404(questions.select_related("assignment"))
+    return question, []
+
+
 @require_POST
 def save_answer(request, pk, question_pk):
-    """Save one answer: from autosave (JSON) or from the plain Save button (redirect)."""
+    """Save one answer: from autosave (JSON) or from the plain Save button (redirect).
+
+    An autosave after the first costs five queries: the session, the user, the question with
+    its sources, the student's submission (locked) and the UPDATE of the answer.
+    """
     wants_json = _wants_json(request)
     if not request.user.is_authenticated:
         return _logged_out(request, wants_json, pk, question_pk)
-    assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
-    question = get_object_or_404(assignment.questions.all(), pk=question_pk)
-    sources = [qs.source for qs in question.question_sources.select_related("source__author")]
-    start = not assignment.time_limit  # saving never starts the clock of timed work
-    submission, _ = answering.open_submission(assignment, request.user, start=start)
+    question, sources = _question_to_answer(request.user, pk, question_pk)
+    assignment = question.assignment
     form = answer_form(question, sources, request.POST)
     if not form.is_valid():
         return _save_refused(request, wants_json, form, form.error_message, status=400)
-    if submission is None:
-        return _save_refused(request, wants_json, form, NOT_STARTED, status=409, closed=True)
+    response, based_on = form.response, form.cleaned_data["revision"]
     try:
-        answer = answering.save_answer(
-            submission, question, form.response, form.cleaned_data["revision"]
-        )
+        try:
+            answer = answering.save_own_answer(request.user, question, response, based_on)
+        except answering.NotStarted:
+            # The first save opens the submission, except for timed work (Start does that).
+            opened = get_object_or_404(_open_assignments(request.user), pk=pk)
+            submission, _ = answering.open_submission(
+                opened, request.user, start=not opened.time_limit
+            )
+            if submission is None:
+                return _save_refused(
+                    request, wants_json, form, NOT_STARTED, status=409, closed=True
+                )
+            answer = answering.save_answer(submission, question, response, based_on)
     except answering.StaleAnswer as refusal:
         return _save_refused(
             request, wants_json, form, refusal.message, status=409, current=refusal.current

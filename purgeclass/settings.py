@@ -119,6 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement that runs this long is stuck behind a lock or a runaway plan: cancel it,
+    # so the worker answers 503 "try again" (purgeclass/outage.py) instead of hanging until
+    # gunicorn kills it. 0 turns it off (e.g. for a long `migrate` on a large database).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={envint('DATABASE_STATEMENT_TIMEOUT_MS', '10000')}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,8 +9,8 @@ UPDATEs, row locks), never by reading first and writing after.
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, JSONField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from ..models import Answer, Enrollment, Question, QuestionSource, Submission
@@ -174,6 +174,10 @@ def hand_in_timed_out(submissions=None, *, now=None):
     return count
 
 
+class NotStarted(AnsweringRefused):
+    """The student has no submission of this assignment yet (`save_own_answer`)."""
+
+
 def save_answer(submission, question, response, based_on, *, now=None):
     """Store a student's (already validated) response to one question.
 
@@ -182,35 +186,119 @@ def save_answer(submission, question, response, based_on, *, now=None):
     it gets StaleAnswer instead. Raises SubmissionClosed once the work is submitted, and
     TimeUp (handing the work in) once the clock of timed work has run out.
     """
+    return _save(Q(pk=submission.pk), submission, question, response, based_on, now)
+
+
+def save_own_answer(student, question, response, based_on, *, now=None):
+    """`save_answer` for the autosave, by the student and the question alone.
+
+    An autosave after the first one is a single UPDATE (`_update_own_answer`). Raises
+    NotStarted if the student has no submission yet; the caller opens one
+    (`open_submission`) and calls `save_answer`.
+    """
+    now = now or timezone.now()
+    if _update_own_answer(student, question, response, based_on, now):
+        # What the UPDATE wrote; not read back (the primary key is not needed by callers).
+        return Answer(question=question, response=response, revision=based_on + 1, saved_at=now)
+    # Not saved in one statement: not started, closed, time up, a first save, a stale
+    # revision or lost passages to keep. The full path tells which, under the same lock.
+    mine = Q(assignment_id=question.assignment_id, student=student)
+    return _save(mine, None, question, response, based_on, now)
+
+
+def _update_own_answer(student, question, response, based_on, now):
+    """The common autosave in one statement, which is its own transaction: the answer is
+    updated only if it is at `based_on`, has no lost passages to keep, and the student's
+    submission is still open and in time, that submission row being locked (FOR UPDATE in
+    the subquery) for the statement. A concurrent submit holds the same row lock: if it
+    came first, PostgreSQL re-checks the submission after it and finds it handed in, so
+    nothing is written; if the save came first, the submit waits and scores the saved text.
+    (SQLite has no row locks and runs one writer at a time.) Raw SQL because Django allows
+    select_for_update() only inside a transaction, and a transaction costs two round
+    trips more. Returns True if the answer was written.
+    """
+    answer, submission = Answer._meta, Submission._meta
+    column = {f.name: f.column for f in answer.concrete_fields}
+    prepare = {f.name: f for f in answer.concrete_fields}
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    keeps_nothing_lost = ""
+    if question.kind == Question.Kind.HIGHLIGHT:
+        lost = (
+            "({} -> 'lost') IS NULL"
+            if connection.vendor == "postgresql"
+            else "json_extract({}, '$.lost') IS NULL"
+        )
+        keeps_nothing_lost = " AND " + lost.format(column["response"])
+    sql = (
+        f"UPDATE {answer.db_table} SET {column['response']} = %s, "
+        f"{column['revision']} = {column['revision']} + 1, {column['saved_at']} = %s "
+        f"WHERE {column['question']} = %s AND {column['revision']} = %s{keeps_nothing_lost} "
+        f"AND {column['submission']} = (SELECT id FROM {submission.db_table} "
+        "WHERE assignment_id = %s AND student_id = %s AND (status = %s OR (status = %s "
+        f"AND (deadline IS NULL OR deadline >= %s))){for_update})"
+    )
+    params = [
+        prepare["response"].get_db_prep_save(response, connection),
+        prepare["saved_at"].get_db_prep_save(now, connection),
+        question.pk,
+        based_on,
+        question.assignment_id,
+        student.pk,
+        Submission.Status.RETURNED,
+        Submission.Status.IN_PROGRESS,
+        prepare["saved_at"].get_db_prep_save(now - GRACE, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+def _save(which, submission, question, response, based_on, now):
     now = now or timezone.now()
     try:
-        return _save_answer(submission, question, response, based_on, now)
-    except TimeUp:
-        hand_in_if_time_up(submission, now=now)
+        return _save_answer(which, submission, question, response, based_on, now)
+    except TimeUp as time_up:
+        hand_in_if_time_up(time_up.submission, now=now)
         raise
 
 
 @transaction.atomic
-def _save_answer(submission, question, response, based_on, now):
-    # The row lock orders this save against a concurrent submit of the same work.
-    still_open = list(
-        Submission.objects.select_for_update()
-        .filter(pk=submission.pk, status__in=EDITABLE)
-        .values_list("status", "deadline")
-    )
-    if not still_open:
+def _save_answer(which, submission, question, response, based_on, now):
+    # The row lock orders this save against a concurrent submit of the same work (and
+    # against another save of it, so the stored answer read with it stays current).
+    locked = Submission.objects.select_for_update(of=("self",)).filter(which)
+    if question.kind == Question.Kind.HIGHLIGHT:
+        stored = Answer.objects.filter(submission=OuterRef("pk"), question=question)
+        locked = locked.annotate(
+            stored_response=Subquery(stored.values("response")[:1], output_field=JSONField())
+        )
+    current = locked.only("status", "deadline", "assignment_id", "student_id").first()
+    if current is None:
+        if submission is None:
+            raise NotStarted()
         raise SubmissionClosed()
-    submission.status, submission.deadline = still_open[0]
+    if submission is None:
+        submission = current
+    submission.status, submission.deadline = current.status, current.deadline
+    if not submission.is_editable:
+        raise SubmissionClosed()
     if submission.time_is_up(now, GRACE):
         raise TimeUp(submission)
     if question.kind == Question.Kind.HIGHLIGHT:
-        response = _keep_lost_passages(submission, question, response)
+        response = _keep_lost_passages(current.stored_response, response)
     answers = Answer.objects.filter(submission=submission, question=question)
     updated = answers.filter(revision=based_on).update(
         response=response, revision=F("revision") + 1, saved_at=now
     )
     if updated:
-        return answers.get()
+        # What the UPDATE wrote; not read back (the primary key is not needed by callers).
+        return Answer(
+            submission=submission,
+            question=question,
+            response=response,
+            revision=based_on + 1,
+            saved_at=now,
+        )
     if based_on == 0 or not answers.exists():
         # A first save; or a page that thought an answer existed when none does, in which
         # case there is no newer work to protect.
@@ -228,14 +316,9 @@ def _save_answer(submission, question, response, based_on, now):
     raise StaleAnswer(answers.get())
 
 
-def _keep_lost_passages(submission, question, response):
+def _keep_lost_passages(stored, response):
     # Passages lost when a source was corrected stay on record until the teacher has seen
     # them; a new save from the student must not wipe the flag.
-    stored = (
-        Answer.objects.filter(submission=submission, question=question)
-        .values_list("response", flat=True)
-        .first()
-    )
     lost = (stored or {}).get("lost")
     return {**response, "lost": lost} if lost else response
 

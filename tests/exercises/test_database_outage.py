@@ -206,3 +206,71 @@ def test_a_bug_is_still_a_500_not_hidden_as_an_outage(world, student):
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE exercises_answer RENAME COLUMN response_gone TO response")
     assert response.status_code == 500
+
+
+def test_postgresql_connections_get_the_statement_timeout_from_the_environment(world):
+    """DATABASE_STATEMENT_TIMEOUT_MS reaches every connection the app opens (10 s if unset)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    show = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+    )
+    db = connection.settings_dict  # the test database, which exists
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    env["DJANGO_SETTINGS_MODULE"] = "purgeclass.settings"
+    results = {}
+    for value in (None, "2500", "0"):
+        env.pop("DATABASE_STATEMENT_TIMEOUT_MS", None)
+        if value is not None:
+            env["DATABASE_STATEMENT_TIMEOUT_MS"] = value
+        run = subprocess.run(
+            [sys.executable, "-c", show],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=settings.BASE_DIR,
+        )
+        results[value] = run.stdout.strip()
+    assert results == {None: "10s", "2500": "2500ms", "0": "0"}
+
+
+@pytest.fixture
+def short_statement_timeout():
+    """The app's connection opened with a production-style timeout, shortened for the test."""
+    options = connection.settings_dict["OPTIONS"]
+    configured = options["options"]
+    assert configured.startswith("-c statement_timeout=")
+    connection.close()
+    options["options"] = "-c statement_timeout=300"
+    try:
+        yield
+    finally:
+        connection.close()
+        options["options"] = configured
+
+
+def test_save_stuck_past_the_configured_statement_timeout_is_refused_clearly(
+    world, student, short_statement_timeout
+):
+    """No SET in the test: the timeout comes from the connection's settings, as in production.
+    The page gets the 503 JSON it shows (static/js/answering.js keeps the draft in
+    localStorage on any non-2xx answer and sends it again), nothing is half-written, and the
+    resend is stored."""
+    assert autosave(student, world.q["written"], 0, text=TEXT).json()["revision"] == 1
+    before = stored(world)
+    with other_connection() as holder:
+        holder.execute("LOCK TABLE exercises_answer IN ACCESS EXCLUSIVE MODE")
+        response = autosave(student, world.q["written"], 1, text=TEXT + " Changed.")
+        holder.rollback()
+    assert_json_503(response)
+    assert response.json()["retry_after"] == 5
+    assert stored(world) == before
+    again = autosave(student, world.q["written"], 1, text=TEXT + " Changed.")
+    assert again.status_code == 200 and again.json()["revision"] == 2

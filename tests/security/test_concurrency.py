@@ -141,7 +141,7 @@ def test_two_autosaves_of_one_answer_apply_one_and_refuse_the_other(world, round
     responses = together(
         lambda: autosave(tab, written, revision, "Typed in the first tab"),
         lambda: autosave(other_tab, written, revision, "Typed in the second tab"),
-        meeting_at=[(answering, "save_answer")],
+        meeting_at=[(answering, "save_own_answer")],
     )
 
     assert sorted(response.status_code for response in responses) == [200, 409]
@@ -213,7 +213,7 @@ def test_grading_while_the_student_edits_reopened_work_loses_neither(world, roun
     responses = together(
         lambda: teacher.post(grading_url, posted),
         lambda: autosave(student, written, answer.revision, "Revised after the feedback"),
-        meeting_at=[(grading, "save_grades"), (answering, "save_answer")],
+        meeting_at=[(grading, "save_grades"), (answering, "save_own_answer")],
     )
 
     graded, saved = responses

@@ -63,7 +63,7 @@ def test_a_last_save_racing_the_hand_in_at_the_limit_is_in_the_work_or_refused(w
     handed, saved = together(
         lambda: page.post(url),
         lambda: autosave(tab, written, mine.answer.revision, LAST_WORDS),
-        meeting_at=[(answering, "submit"), (answering, "save_answer")],
+        meeting_at=[(answering, "submit"), (answering, "save_own_answer")],
     )
 
     assert handed.status_code == 302

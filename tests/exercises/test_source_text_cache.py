@@ -1,0 +1,51 @@
+"""The assignment page's source texts come from a cache keyed by the text's own version,
+so a corrected source is shown at once on every app server, however warm its cache."""
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.html import escape
+
+from exercises.templatetags.source_texts import TEXT_TEMPLATE, cache_key
+
+from .conftest import build_world
+
+
+def text_template():
+    return get_template(TEXT_TEMPLATE)
+
+
+def test_source_text_is_rendered_once_and_then_served_from_the_cache(client, db):
+    world = build_world()
+    source = world.sources[0]
+    client.force_login(world.student)
+    client.get(world.assignment.get_absolute_url())
+    cached = cache.get(cache_key(source, text_template()))
+    assert cached is not None and 'class="source-text' in cached
+    # What the cache holds under this version is what the page shows.
+    cache.set(cache_key(source, text_template()), cached.replace("<p ", '<p data-from-cache="1" '))
+    html = client.get(world.assignment.get_absolute_url()).content.decode()
+    assert 'data-from-cache="1"' in html
+
+
+def test_corrected_source_text_is_shown_at_once_not_the_cached_version(client, db):
+    world = build_world()
+    source = world.sources[0]
+    client.force_login(world.student)
+    old_text = escape(source.text[:40])
+    client.get(world.assignment.get_absolute_url())  # the old version is now cached
+    old_key = cache_key(source, text_template())
+    assert cache.get(old_key) is not None
+    source.text = "Corrected transcription: the verdict was read out at dawn."
+    source.save()
+    html = client.get(world.assignment.get_absolute_url()).content.decode()
+    assert "Corrected transcription: the verdict was read out at dawn." in html
+    assert cache_key(source, text_template()) != old_key
+    assert cache.get(old_key) is not None  # still there, under a key nothing asks for
+    assert old_text in cache.get(old_key) and old_text not in html
+
+
+def test_two_sources_with_the_same_text_do_not_share_an_entry(db):
+    world = build_world()
+    first, second = world.sources[:2]
+    second.text = first.text
+    assert cache_key(first, text_template()) != cache_key(second, text_template())
