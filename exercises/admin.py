@@ -444,9 +444,33 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Rubric)
 class RubricAdmin(HardenedModelAdmin, admin.ModelAdmin):
-    list_display = ["name", "criterion_count", "maximum"]
+    """Every rubric may be read and used; one is changed in place only as
+    `Rubric.editable_in_place_by` allows, else the page is read-only and offers the
+    teacher's own copy (admin:exercises_rubric_own_copy)."""
+
+    list_display = ["name", "owner_name", "criterion_count", "maximum"]
+    list_select_related = ["owner"]
     search_fields = ["name", "description"]
+    fields = ["name", "description", "owner_name"]
+    readonly_fields = ["owner_name"]
     inlines = [CriterionInline]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.editable_in_place_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.editable_in_place_by(request.user))
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.owner = request.user  # a teacher's new rubric is theirs
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="owner", ordering="owner__last_name")
+    def owner_name(self, rubric):
+        return person(rubric.owner) if rubric.owner_id else "Shared library"
 
     def get_queryset(self, request):
         return (
@@ -473,6 +497,20 @@ class CriterionAdmin(HardenedModelAdmin, admin.ModelAdmin):
     search_fields = ["name", "rubric__name"]
     autocomplete_fields = ["rubric"]
     inlines = [LevelInline]
+
+    # A criterion and its levels are part of their rubric: changed as the rubric may be.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.rubric.editable_in_place_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.rubric.editable_in_place_by(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rubric":
+            kwargs["queryset"] = Rubric.objects.editable_in_place_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # Assignments and questions -------------------------------------------------------------------
@@ -569,7 +607,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     autocomplete_fields = ["classroom"]
     date_hierarchy = "opens_at"
     fieldsets = [
-        (None, {"fields": ["classroom", "title", "instructions", "status"]}),
+        (
+            None,
+            {"fields": ["classroom", "title", "instructions", "status", "shared_with_colleagues"]},
+        ),
         ("Dates", {"fields": ["opens_at", "due_at", "accepts_late", "time_limit"]}),
         ("Teacher's desk", {"fields": ["desk_links"]}),
     ]
@@ -636,6 +677,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             (
                 reverse("admin:exercises_question_add") + f"?assignment={assignment.pk}",
                 "Add a question on its own page",
+            ),
+            (
+                reverse("admin:exercises_question_templates", args=[assignment.pk]),
+                "Add a question from an exam-board template",
             ),
             (
                 reverse("admin:exercises_submission_changelist")
@@ -1219,3 +1264,7 @@ def grade_history(submission, positions):
             )
     rows.reverse()
     return rows
+
+
+# Desk pages of authoring (question templates, department library, own rubric copies).
+from . import authoring_desk  # noqa: E402, F401
