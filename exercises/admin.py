@@ -455,6 +455,9 @@ class RubricAdmin(HardenedModelAdmin, admin.ModelAdmin):
     readonly_fields = ["owner_name"]
     inlines = [CriterionInline]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.editable_in_place_by(request.user))

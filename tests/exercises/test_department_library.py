@@ -108,3 +108,20 @@ def test_the_library_reads_a_fixed_number_of_queries(
         response = client.get(reverse(LIBRARY))
     assert response.content.decode().count("Copy into my class") == count + 1
     assert Question.objects.count() == count + 1
+
+
+def test_the_desk_pages_have_no_inline_style_or_script(client, world):
+    """CSP: the admin refuses inline styles and scripts (the e2e test runs axe on them)."""
+    log_in(client, world.me)
+    pages = [
+        reverse(LIBRARY),
+        reverse(
+            "admin:exercises_question_templates",
+            args=[world.my_class.assignments.create(title="Mine").pk],
+        ),
+        reverse("admin:exercises_rubric_change", args=[world.rubric.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "<style" not in body and ' style="' not in body, url
+        assert "<script>" not in body, url
