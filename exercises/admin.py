@@ -1,4 +1,14 @@
 """The teacher's desk is `exercises/desk/`, one module per area; importing them registers
 their ModelAdmins and desk pages with the admin site (Django autodiscovers this module)."""
 
-from .desk import assignments, classes, gradebook, grading_page, rubrics, submissions  # noqa: F401
+from .desk import (  # noqa: F401
+    assignments,
+    classes,
+    gradebook,
+    grading_page,
+    library,
+    question_templates,
+    rubric_copies,
+    rubrics,
+    submissions,
+)

@@ -74,9 +74,10 @@ OPVL_PARTS = kind_named("opvl").text_fields
 OPVL = {
     "name": "OPVL: origin, purpose, value, limitation",
     "description": (
-        "As in the IB history source paper, out of 8. Value and limitation must follow from "
-        "origin and purpose, for the enquiry the question states, not from “it is biased” "
-        "alone."
+        "The school's own OPVL task, out of 8: not an exam board's mark scheme (the IB's "
+        "Paper 1 question on a source's value and limitations is worth 4, marked as a "
+        "whole). Value and limitation must follow from origin and purpose, for the enquiry "
+        "the question states, not from “it is biased” alone."
     ),
     "criteria": [
         (
@@ -202,6 +203,16 @@ FORMER_DESCRIPTORS = {
 }
 
 
+# Rubric descriptions the demo once shipped: loading again replaces them (not a teacher's own).
+FORMER_DESCRIPTIONS = {
+    (
+        "As in the IB history source paper, out of 8. Value and limitation must follow from "
+        "origin and purpose, for the enquiry the question states, not from “it is biased” "
+        "alone."
+    ),
+}
+
+
 def _levels(levels):
     """Levels as (name, descriptor, min, max); bare descriptors are basic/emergent/proficient
     worth 0, 1 and 2."""
@@ -216,6 +227,9 @@ def _load(spec):
     rubric, _ = Rubric.objects.get_or_create(
         name=spec["name"], defaults={"description": spec["description"]}
     )
+    if rubric.description in FORMER_DESCRIPTIONS:
+        rubric.description = spec["description"]
+        rubric.save(update_fields=["description"])
     for order, (name, description, levels) in enumerate(spec["criteria"]):
         criterion, _ = Criterion.objects.get_or_create(
             rubric=rubric, name=name, defaults={"order": order, "description": description}

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -118,17 +118,50 @@ class Enrollment(models.Model):
         return bool(self.extra_time_percent or self.extended_due_at)
 
 
+class RubricQuerySet(models.QuerySet):
+    def editable_in_place_by(self, user):
+        """The rubrics `user` may change as they are (see `Rubric.editable_in_place_by`)."""
+        if user.is_superuser:
+            return self
+        used_elsewhere = Question.objects.filter(rubric=OuterRef("pk")).exclude(
+            assignment__classroom__in=Classroom.objects.taught_by(user).values("pk")
+        )
+        return self.filter(owner=user).exclude(Exists(used_elsewhere))
+
+
 class Rubric(models.Model):
-    """A reusable mark scheme: criteria, each with levels of response and a band of marks."""
+    """A reusable mark scheme: criteria, each with levels of response and a band of marks.
+
+    A teacher's rubric has them as its owner; a rubric without one (made by an
+    administrator, or loaded with the demo) is the shared library's. One teacher's edits
+    never change what another teacher's questions are marked with: a teacher changes a
+    rubric in place only when it is theirs and no question of a class they do not teach
+    uses it. Otherwise they make their own copy (`services.rubric_copies`), which takes
+    over their questions only. A superuser may change any rubric in place.
+    """
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rubrics",
+        help_text="The teacher whose rubric this is; empty for the shared library's rubrics.",
+    )
+
+    objects = RubricQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def editable_in_place_by(self, user):
+        """Whether `user`'s edits may change this rubric itself, not a copy of it."""
+        return Rubric.objects.filter(pk=self.pk).editable_in_place_by(user).exists()
 
 
 class Criterion(models.Model):
@@ -179,6 +212,11 @@ class AssignmentQuerySet(models.QuerySet):
     def for_teacher(self, user):
         return access.taught(self, user)
 
+    def shared_by_colleagues_of(self, user):
+        """Assignments colleagues share with the department, of classes `user` does not
+        teach (their own are in their own lists already)."""
+        return self.filter(shared_with_colleagues=True).exclude(classroom__teachers=user)
+
     def with_accommodations(self, student):
         """Annotate the student's own due date (`student_due_at`) and extra time
         (`student_extra_time`), read from their enrolment in the same query."""
@@ -214,6 +252,12 @@ class Assignment(models.Model):
         "at the limit the work is handed in with what was saved.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    shared_with_colleagues = models.BooleanField(
+        "share with colleagues",
+        default=False,
+        help_text="Colleagues see it in the department library and may copy it into their "
+        "own classes: its questions, sources and rubrics, never students' work.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()

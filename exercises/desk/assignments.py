@@ -119,7 +119,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     autocomplete_fields = ["classroom"]
     date_hierarchy = "opens_at"
     fieldsets = [
-        (None, {"fields": ["classroom", "title", "instructions", "status"]}),
+        (
+            None,
+            {"fields": ["classroom", "title", "instructions", "status", "shared_with_colleagues"]},
+        ),
         ("Dates", {"fields": ["opens_at", "due_at", "accepts_late", "time_limit"]}),
         ("Teacher's desk", {"fields": ["desk_links"]}),
     ]
@@ -186,6 +189,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             (
                 reverse("admin:exercises_question_add") + f"?assignment={assignment.pk}",
                 "Add a question on its own page",
+            ),
+            (
+                reverse("admin:exercises_question_templates", args=[assignment.pk]),
+                "Add a question from an exam-board template",
             ),
             (
                 reverse("admin:exercises_submission_changelist")

@@ -1,4 +1,5 @@
-"""The desk's rubrics: criteria and their levels of response, shared by all teachers."""
+"""The desk's rubrics: criteria and their levels of response. Every teacher may use any
+rubric; one is changed in place only by its owner (`Rubric.editable_in_place_by`)."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -8,6 +9,7 @@ from purgeclass.admin_site import HardenedModelAdmin
 from ..marks import marks
 from ..models import Criterion, Level, Rubric
 from .forms.rubrics import LevelForm, rubric_maximum
+from .naming import person
 
 
 class LevelInline(admin.TabularInline):
@@ -37,9 +39,36 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Rubric)
 class RubricAdmin(HardenedModelAdmin, admin.ModelAdmin):
-    list_display = ["name", "criterion_count", "maximum"]
+    """Every rubric may be read and used; one is changed in place only as
+    `Rubric.editable_in_place_by` allows, else the page is read-only and offers the
+    teacher's own copy (admin:exercises_rubric_own_copy)."""
+
+    list_display = ["name", "owner_name", "criterion_count", "maximum"]
+    list_select_related = ["owner"]
     search_fields = ["name", "description"]
+    fields = ["name", "description", "owner_name"]
+    readonly_fields = ["owner_name"]
     inlines = [CriterionInline]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.editable_in_place_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.editable_in_place_by(request.user))
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.owner = request.user  # a teacher's new rubric is theirs
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="owner", ordering="owner__last_name")
+    def owner_name(self, rubric):
+        return person(rubric.owner) if rubric.owner_id else "Shared library"
 
     def get_queryset(self, request):
         return (
@@ -66,3 +95,17 @@ class CriterionAdmin(HardenedModelAdmin, admin.ModelAdmin):
     search_fields = ["name", "rubric__name"]
     autocomplete_fields = ["rubric"]
     inlines = [LevelInline]
+
+    # A criterion and its levels are part of their rubric: changed as the rubric may be.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.rubric.editable_in_place_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.rubric.editable_in_place_by(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rubric":
+            kwargs["queryset"] = Rubric.objects.editable_in_place_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -105,9 +105,10 @@ def test_score_and_feedback_are_saved_with_their_grader(as_teacher, teacher, sub
 
 
 @pytest.fixture
-def rubric_answer(submission, answer):
-    """The answer's question is marked with a one-criterion levels-of-response rubric."""
-    criterion = factories.CriterionFactory(name="Sourcing")
+def rubric_answer(teacher, submission, answer):
+    """The answer's question is marked with a one-criterion levels-of-response rubric of
+    the teacher's own."""
+    criterion = factories.CriterionFactory(name="Sourcing", rubric__owner=teacher)
     factories.LevelFactory(criterion=criterion, name="Basic", min_points=0, max_points=2, order=0)
     factories.LevelFactory(
         criterion=criterion, name="Proficient", min_points=3, max_points=5, order=1

@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashi
 
 @pytest.fixture
 def as_teacher(client):
-    return log_in(client, factories.DeskTeacherFactory())
+    client.teacher = factories.DeskTeacherFactory()
+    return log_in(client, client.teacher)
 
 
 def level_data(criterion, levels):
@@ -39,7 +40,7 @@ def level_data(criterion, levels):
 
 
 def test_a_criterion_gets_its_levels_of_response_on_its_page(as_teacher):
-    criterion = factories.CriterionFactory(name="Sourcing")
+    criterion = factories.CriterionFactory(name="Sourcing", rubric__owner=as_teacher.teacher)
     url = reverse("admin:exercises_criterion_change", args=[criterion.pk])
     response = as_teacher.post(url, level_data(criterion, [("Basic", 0, 1), ("Proficient", 2, 3)]))
     assert response.status_code == 302
@@ -50,7 +51,7 @@ def test_a_criterion_gets_its_levels_of_response_on_its_page(as_teacher):
 
 
 def test_a_band_whose_top_is_below_its_bottom_is_refused(as_teacher):
-    criterion = factories.CriterionFactory()
+    criterion = factories.CriterionFactory(rubric__owner=as_teacher.teacher)
     url = reverse("admin:exercises_criterion_change", args=[criterion.pk])
     response = as_teacher.post(url, level_data(criterion, [("Muddled", 3, 1)]))
     assert "The band&#x27;s top (1) is below its bottom (3)." in response.content.decode()
@@ -104,3 +105,23 @@ def test_demo_rubrics_are_each_out_of_eight(as_teacher):
     load_rubrics()
     page = as_teacher.get(reverse("admin:exercises_rubric_changelist")).content.decode()
     assert page.count('<td class="field-maximum">8</td>') == 2  # as the demo's OPVL question
+
+
+def test_the_demo_opvl_rubric_is_the_schools_own_task_not_an_ib_mark_scheme():
+    _, opvl = load_rubrics()
+    assert "school's own" in opvl.description
+    assert "As in the IB" not in opvl.description
+    assert "worth 4" in opvl.description  # the IB's value-and-limitations question
+
+
+def test_loading_the_demo_again_replaces_the_former_ib_claim():
+    _, opvl = load_rubrics()
+    opvl.description = (
+        "As in the IB history source paper, out of 8. Value and limitation must follow from "
+        "origin and purpose, for the enquiry the question states, not from “it is biased” "
+        "alone."
+    )
+    opvl.save()
+    load_rubrics()
+    opvl.refresh_from_db()
+    assert "school's own" in opvl.description

@@ -98,7 +98,9 @@ def build_class(name, sources):
     classroom = factories.ClassroomFactory(name=name, teachers=[teacher])
     student = factories.StudentFactory()
     factories.EnrollmentFactory(classroom=classroom, student=student)
-    created = factories.AssignmentFactory(classroom=classroom, title=f"The trials ({name})")
+    created = factories.AssignmentFactory(
+        classroom=classroom, title=f"The trials ({name})", shared_with_colleagues=True
+    )
     for order, source in enumerate(sources):
         factories.AssignmentSourceFactory(assignment=created, source=source, order=order)
     add_question(created, Question.Kind.WRITTEN, settings={"length": "extended"})
@@ -122,7 +124,7 @@ def build_class(name, sources):
         settings={"claim": "The confessions were genuine."},
         key={"verdicts": {str(s.pk): "challenges" for s in sources}},
     )
-    rubric = factories.RubricFactory(name=f"Usefulness ({name})")
+    rubric = factories.RubricFactory(name=f"Usefulness ({name})", owner=teacher)
     level = factories.LevelFactory(criterion=factories.CriterionFactory(rubric=rubric))
     created.questions.filter(kind=Question.Kind.WRITTEN).update(rubric=rubric)
     made = factories.SubmissionFactory(assignment=created, student=student)

@@ -71,6 +71,11 @@ admin:index                                                   GET    login     l
 admin:login                                                   GET    ok        ok      ok            ok      ok            ok
 admin:logout                                                  POST   login     login   login         ok      ok            ok
 admin:password_change                                         GET    login     login   login         ok      ok            ok
+admin:exercises_question_templates                            GET    login     login   login         ok      404           ok
+admin:exercises_question_templates                            POST   login     login   login         done    404           done
+admin:exercises_department_library                            GET    login     login   login         ok      ok            ok
+admin:exercises_department_library_copy                       POST   login     login   login         404     400           done
+admin:exercises_rubric_own_copy                               POST   login     login   login         done    done          done
 admin:password_change_done                                    GET    login     login   login         ok      ok            ok
 admin:autocomplete(exercises.assignment.classroom)            GET    login     login   login         ok      hidden        ok
 admin:autocomplete(exercises.assignmentsource.source)         GET    login     login   login         ok      ok            ok
@@ -170,17 +175,17 @@ admin:exercises_rubric_history                                GET    login     l
 admin:exercises_rubric_delete                                 GET    login     login   login         403     403           ok
 admin:exercises_rubric_delete                                 POST   login     login   login         403     403           done
 admin:exercises_rubric_change                                 GET    login     login   login         ok      ok            ok
-admin:exercises_rubric_change                                 POST   login     login   login         ok      ok            ok
+admin:exercises_rubric_change                                 POST   login     login   login         ok      403           ok
 admin/exercises/rubric/<path:object_id>/                      GET    login     login   login         ok      ok            ok
 admin:exercises_criterion_changelist                          GET    login     login   login         ok      ok            ok
-admin:exercises_criterion_changelist[delete_selected]         POST   login     login   login         done    done          done
+admin:exercises_criterion_changelist[delete_selected]         POST   login     login   login         done    403           done
 admin:exercises_criterion_add                                 GET    login     login   login         ok      ok            ok
 admin:exercises_criterion_add                                 POST   login     login   login         ok      ok            ok
 admin:exercises_criterion_history                             GET    login     login   login         ok      ok            ok
-admin:exercises_criterion_delete                              GET    login     login   login         ok      ok            ok
-admin:exercises_criterion_delete                              POST   login     login   login         done    done          done
+admin:exercises_criterion_delete                              GET    login     login   login         ok      403           ok
+admin:exercises_criterion_delete                              POST   login     login   login         done    403           done
 admin:exercises_criterion_change                              GET    login     login   login         ok      ok            ok
-admin:exercises_criterion_change                              POST   login     login   login         ok      ok            ok
+admin:exercises_criterion_change                              POST   login     login   login         ok      403           ok
 admin/exercises/criterion/<path:object_id>/                   GET    login     login   login         ok      ok            ok
 admin:exercises_assignment_gradebook                          GET    login     login   login         file    404           file
 admin:exercises_assignment_changelist                         GET    login     login   login         ok      hidden        ok
@@ -327,6 +332,8 @@ POST_ONLY = {
     "exercises:start",
     "lti:launch",
     "lti:sync_roster",
+    "admin:exercises_department_library_copy",
+    "admin:exercises_rubric_own_copy",
 }
 POSTED = {
     "exercises:join_class",
@@ -340,6 +347,7 @@ POSTED = {
     "google_login",
     "microsoft_login",
     "openid_connect_login",
+    "admin:exercises_question_templates",
 }
 
 
@@ -348,6 +356,10 @@ def _post_data(key, world):
     mine = world.mine
     if key == "exercises:save_answer":
         return {"revision": mine.answer.revision, "text": "An answer saved in the matrix."}
+    if key == "admin:exercises_question_templates":
+        return {"template": "hat-sourcing"}
+    if key == "admin:exercises_department_library_copy":
+        return {"classroom": mine.classroom.pk}
     if key == "exercises:join_class":
         return {"code": mine.classroom.join_code}
     if key == "exercises:analytics":
@@ -429,6 +441,8 @@ def _argument(name, key, model, world):
             "content_type_id": ContentType.objects.get_for_model(source).pk,
             "object_id": source.pk,
         }[name]
+    if key == "admin:exercises_rubric_own_copy":
+        return mine.rubric.pk
     if name in ("object_id", "id") and model is not None:
         return _admin_object(model, world).pk
     values = {
