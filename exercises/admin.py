@@ -643,6 +643,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
                 "Grade the submissions",
             ),
             (
+                reverse("admin:exercises_workspace", args=[assignment.pk]),
+                "Mark in the workspace",
+            ),
+            (
                 reverse("admin:exercises_assignment_gradebook", args=[assignment.pk]),
                 "Download the gradebook (CSV)",
             ),
@@ -1219,3 +1223,7 @@ def grade_history(submission, positions):
             )
     rows.reverse()
     return rows
+
+
+# The marking workspace's pages and the comment bank register themselves on the site.
+from .desk import workspace  # noqa: E402, F401
