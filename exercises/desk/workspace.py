@@ -33,6 +33,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..admin_forms import GradeForm, marks
@@ -287,6 +288,10 @@ class LevelButtons(forms.RadioSelect):
             option["attrs"]["data-max"] = marks(band[1])
             option["key"] = index + 1
         return option
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's templates (not the form renderer's own folders) hold the markup.
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
 
 
 class WorkspaceGradeForm(GradeForm):
