@@ -417,9 +417,12 @@ def workspace(request, pk):
     all_marked = bool(answers)
     for answer in answers:
         form = failed.get(answer.pk) or WorkspaceGradeForm(answer=answer, bank=bank)
-        if form.grade is None or form.grade.score is None:
-            all_marked = all_marked and answer.auto_score is not None
-        rows.append(_row(answer, form, by_criterion, numbers, questions))
+        row = _row(answer, form, by_criterion, numbers, questions)
+        row["marked"] = (form.grade is not None and form.grade.score is not None) or (
+            answer.auto_score is not None
+        )
+        all_marked = all_marked and row["marked"]
+        rows.append(row)
     # Names come back once every answer has its mark (or when the teacher turns anonymity off).
     show_names = not place.anonymous or all_marked
     for row in rows:

@@ -172,6 +172,10 @@
       pick(target.closest(".ws-criterion"), target);
       return;
     }
+    // A change event also comes when a box is left, after a save: only a value other
+    // than the saved one is unsaved work.
+    const saved = form.querySelector("input[type=hidden][name='initial-" + target.name + "']");
+    if (saved && saved.value === target.value) return;
     if (target.name && target.name.endsWith("-score")) target.dataset.manual = "1";
     if (target.name && target.name.indexOf("-points_") !== -1) recompute(form);
     form.dataset.dirty = "1";
@@ -200,7 +204,7 @@
     announce(title);
     const url = new URL(window.location.href);
     url.searchParams.set("at", section.dataset.answer);
-    url.hash = section.id;
+    url.hash = "";  // a fragment would have the browser move focus to the section on load
     window.history.replaceState(null, "", url);
   }
 
@@ -380,5 +384,9 @@
   const wanted = window.location.hash && document.getElementById(window.location.hash.slice(1));
   const start = (wanted && wanted.classList.contains("ws-answer")) ? wanted :
     answers.find(function (s) { return s.dataset.marked !== "1"; });
-  if (start) goTo(start);
+  // After the load: the browser's own move to an address's #answer-N comes first.
+  if (start) {
+    if (document.readyState === "complete") goTo(start);
+    else window.addEventListener("load", function () { goTo(start); });
+  }
 })();
