@@ -55,6 +55,7 @@ from ..models import (
     CommentBankEntry,
     Criterion,
     Enrollment,
+    Grade,
     Question,
     Submission,
 )
@@ -62,6 +63,7 @@ from ..services import anchored_comments, comment_bank
 
 GRADE_PERMISSIONS = ["exercises.add_grade", "exercises.change_grade"]
 ORDERS = {"question": "By question", "student": "By student"}
+MAX_ID = 2**31 - 1  # the largest id column value on every database we run on
 MARKED_STATUSES = [Submission.Status.SUBMITTED, Submission.Status.RETURNED]
 
 
@@ -107,8 +109,12 @@ class Place:
 
 
 def _id_or_none(value):
+    """A positive id from untrusted text, else None ("²" and "１" are digits to
+    str.isdigit, not to int; NUL bytes and numbers past the column are refused)."""
     value = str(value)
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    if not (value.isascii() and value.isdigit() and len(value) < 12):
+        return None
+    return int(value) if int(value) <= MAX_ID else None
 
 
 # Reads ------------------------------------------------------------------------------------
@@ -375,10 +381,7 @@ def _refuse(request, status, message):
 
 
 def _answer_id(request):
-    value = request.POST.get("answer", "")
-    if not value.isdigit() or len(value) > 12:
-        return None
-    return int(value)
+    return _id_or_none(request.POST.get("answer", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -527,7 +530,7 @@ def _save(request, assignment, place, answer, bank):
                 messages.error(request, message)
                 return redirect(_back(assignment, place, answer))
     place.keep(request, at=answer.pk)
-    grade = answer.__class__.objects.select_related("grade").get(pk=answer.pk).grade
+    grade = Grade.objects.filter(answer=answer).first()
     if _wants_json(request):
         return JsonResponse(
             {
@@ -569,9 +572,9 @@ def comments(request, pk):
     if deleting:
         if not request.user.has_perm("exercises.delete_anchoredcomment"):
             raise PermissionDenied
-        if not deleting.isdigit() or len(deleting) > 12:
+        if _id_or_none(deleting) is None:
             return _refuse(request, 400, "Say which comment to delete.")
-        answer.anchored_comments.filter(pk=int(deleting)).delete()
+        answer.anchored_comments.filter(pk=_id_or_none(deleting)).delete()
     else:
         if not request.user.has_perm("exercises.add_anchoredcomment"):
             raise PermissionDenied
@@ -583,7 +586,7 @@ def comments(request, pk):
                 request.POST.get("field", ""),
                 request.POST.get("quote", ""),
                 request.POST.get("comment", ""),
-                start=int(start) if start.isdigit() and len(start) < 9 else None,
+                start=_id_or_none(start),
             )
         except ValidationError as error:
             return _refuse(request, 400, " ".join(error.messages))

@@ -370,3 +370,21 @@ def test_to_mark_and_workspace_queries_do_not_grow_with_the_class(
         assert client.get(reverse("admin:exercises_to_mark")).status_code == 200
     with django_assert_max_num_queries(24):
         assert client.get(marking.url).status_code == 200
+
+
+def test_saving_an_unchanged_unmarked_answer_saves_nothing(client, marking):
+    client.force_login(marking.teacher)
+    answer = marking.answers[0]
+    data = {"answer": answer.pk, f"answer-{answer.pk}-version": 0}
+    response = client.post(marking.url, data, **JSON)
+    assert response.status_code == 200
+    assert response.json()["changed"] is False
+    assert not Grade.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "１", "-1", "\x00", "99999999999"])
+def test_odd_places_in_the_address_are_ignored(client, marking, value):
+    client.force_login(marking.teacher)
+    response = client.get(marking.url, {"at": value, "question": value, "by": value})
+    assert response.status_code == 200
+    assert client.post(marking.url, {"answer": value}, **JSON).status_code == 400
