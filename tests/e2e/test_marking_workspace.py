@@ -6,13 +6,15 @@ counted against the target (at most 5 actions per answer, 3 page loads for the c
 import re
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from exercises import demo
-from exercises.models import Answer, Assignment, CriterionGrade, Grade, Question
+from exercises.models import Answer, Assignment, CriterionGrade, Grade, Question, Submission
 from tests import factories
 
-from .steps import check_accessibility, log_in
+from .steps import check_accessibility, log_in, select_words
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -161,11 +163,17 @@ def test_teacher_comments_on_selected_words_and_the_student_reads_it_after_relea
     )
     expect(page.locator(".ws-answer h2").first).to_contain_text("Candidate")
     section = page.locator(f"#answer-{answer.pk}")
-    from .steps import select_words
-
     select_words(page, section.locator(".ws-text"), quote)
     expect(section.locator("[name=quote]")).to_have_value(quote)
     section.get_by_label("Comment on these words").fill("Whose view is this?")
     section.get_by_role("button", name="Add comment").click()
     expect(section.locator(".ws-text mark")).to_have_text(quote)
     assert answer.anchored_comments.get().quote == quote
+
+    # Released (off-screen here: the release itself has its own tests), the pupil reads it.
+    Submission.objects.filter(pk=answer.submission_id).update(released_at=timezone.now())
+    pupil = new_context().new_page()
+    log_in(pupil, live_server, answer.submission.student.username)
+    pupil.goto(live_server.url + reverse("exercises:assignment", args=[assignment.pk]))
+    expect(pupil.locator(".anchored-comments mark")).to_have_text(quote)
+    expect(pupil.locator(".anchored-comments")).to_contain_text("Whose view is this?")
