@@ -146,7 +146,7 @@ def questions_to_mark(assignment):
     return [q for q in questions if q.kind not in OBJECTIVE_KINDS]
 
 
-def answers_to_mark(assignment, by, anonymous, question=None):
+def answers_to_mark(assignment, by, anonymous, question=None, only=None):
     """The answers of handed-in work that the teacher marks (of one question, or all), in
     the order asked for, with everything the page shows of them (a fixed number of
     queries, whatever the size of the class)."""
@@ -164,6 +164,7 @@ def answers_to_mark(assignment, by, anonymous, question=None):
         )
         .exclude(question__kind__in=OBJECTIVE_KINDS)
         .filter(**({"question_id": question} if question else {}))
+        .filter(**({"pk": only} if only else {}))
         .select_related("question__rubric", "submission__student", "grade__graded_by")
         .prefetch_related(
             Prefetch(
@@ -405,9 +406,10 @@ def workspace(request, pk):
         if not can_grade:
             raise PermissionDenied
         answer_id = _answer_id(request)
-        answer = next((a for a in answers if a.pk == answer_id), None)
         if answer_id is None:
             return _refuse(request, 400, "Say which answer to save.")
+        # Any answer of the assignment to mark, whichever question the page shows.
+        answer = next(iter(answers_to_mark(assignment, place.by, False, only=answer_id)), None)
         if answer is None:
             return _refuse(request, 404, "That answer is not one of this assignment's to mark.")
         response = _save(request, assignment, place, answer, bank)

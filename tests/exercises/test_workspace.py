@@ -388,3 +388,13 @@ def test_odd_places_in_the_address_are_ignored(client, marking, value):
     response = client.get(marking.url, {"at": value, "question": value, "by": value})
     assert response.status_code == 200
     assert client.post(marking.url, {"answer": value}, **JSON).status_code == 400
+
+
+def test_an_answer_to_another_question_of_the_assignment_saves_from_a_filtered_page(
+    client, marking
+):
+    other = factories.QuestionFactory(assignment=marking.assignment, kind=Question.Kind.WRITTEN)
+    client.force_login(marking.teacher)
+    url = f"{marking.url}?question={other.pk}"
+    assert client.post(url, marking.post(marking.answers[0]), **JSON).status_code == 200
+    assert Grade.objects.get(answer=marking.answers[0]).score == 8
