@@ -202,7 +202,6 @@ def waiting_counts(assignments):
     enrolled = Enrollment.objects.filter(classroom=OuterRef("classroom")).order_by()
     return assignments.annotate(
         enrolled=Subquery(enrolled.values("classroom").annotate(n=Count("pk")).values("n")[:1]),
-        started=count(submissions),
         working=count(submissions.filter(status=Submission.Status.IN_PROGRESS)),
         handed_in=count(submissions.filter(status__in=MARKED_STATUSES)),
         waiting=count(
