@@ -46,7 +46,11 @@ class Marking:
                 )
             self.criteria.append(criterion)
         self.question = factories.QuestionFactory(
-            assignment=self.assignment, kind=Question.Kind.WRITTEN, points=10, rubric=self.rubric
+            assignment=self.assignment,
+            kind=Question.Kind.WRITTEN,
+            points=10,
+            rubric=self.rubric,
+            order=0,  # first, whatever the factory's sequence has reached
         )
         self.submissions = [handed_in(self.assignment) for _ in range(pupils)]
         self.answers = [s.answers.get() for s in self.submissions]
@@ -261,7 +265,7 @@ def test_anonymous_marking_shows_candidates_until_every_answer_is_marked(client,
 
 def test_by_student_puts_each_script_together(client, marking):
     second = factories.QuestionFactory(
-        assignment=marking.assignment, kind=Question.Kind.WRITTEN, order=1000
+        assignment=marking.assignment, kind=Question.Kind.WRITTEN, order=1
     )
     for submission in marking.submissions:
         factories.AnswerFactory(submission=submission, question=second)
