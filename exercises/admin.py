@@ -11,4 +11,5 @@ from .desk import (  # noqa: F401
     rubric_copies,
     rubrics,
     submissions,
+    workspace,
 )

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -595,3 +595,94 @@ class FeaturedAnswer(models.Model):
     @property
     def letter(self):
         return "ABC"[self.order]
+
+
+COMMENT_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9]{1,12}$", "A code is one to twelve letters or digits, e.g. P1."
+)
+
+
+class CommentBankEntryQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """A teacher's own bank. Banks are private: another teacher's entries are neither
+        shown nor editable (a superuser sees every bank, as everywhere on the desk)."""
+        if user.is_superuser:
+            return self
+        return self.filter(owner=user)
+
+
+class CommentBankEntry(models.Model):
+    """A teacher's reusable comment for one criterion of a rubric, at one level (or any).
+
+    Tied to the rubric's criterion, not to an assignment, so it is offered wherever that
+    rubric marks a question, this year and next. The short code (e.g. "P1") typed in a
+    feedback box as `#P1` inserts the text; codes are unique per teacher.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_bank"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="bank_comments")
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="bank_comments",
+        help_text="Leave empty to offer it at every level of the criterion.",
+    )
+    code = models.CharField(
+        max_length=12,
+        validators=[COMMENT_CODE_VALIDATOR],
+        help_text="Typed as #code in a feedback box to insert the comment, e.g. P1.",
+    )
+    text = models.TextField(max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommentBankEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["criterion", "level__order", "code"]
+        verbose_name = "bank comment"
+        verbose_name_plural = "comment bank"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="bank_comment_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text[:60]}"
+
+    def clean(self):
+        super().clean()
+        if self.level_id and self.criterion_id and self.level.criterion_id != self.criterion_id:
+            raise ValidationError({"level": "Choose a level of this criterion."})
+
+
+class AnchoredComment(models.Model):
+    """A teacher's comment on some words of a student's answer (one text field of it).
+
+    The words are kept with their place (`start`, `end`, `quote`), so that when the
+    student revises the answer the comment follows the words to where they now stand
+    (`kinds.shared.ranges.reanchor`); where the words are gone it is shown apart, never on
+    other words. The student reads it once the grade is released.
+    """
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="anchored_comments")
+    field = models.CharField(max_length=40)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    comment = models.TextField(max_length=1000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer", "field", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="anchor_not_empty")
+        ]
+
+    def __str__(self):
+        return f"“{self.quote[:40]}”: {self.comment[:60]}"

@@ -185,7 +185,9 @@ class AssignmentPage:
         if submission is not None:
             answer_rows = submission.answers.select_related("grade")
             if self.released:
-                answer_rows = answer_rows.prefetch_related("grade__criterion_grades")
+                answer_rows = answer_rows.prefetch_related(
+                    "grade__criterion_grades", "anchored_comments"
+                )
             answers = {answer.question_id: answer for answer in answer_rows}
         self.questions = []
         for number, question in enumerate(questions, start=1):

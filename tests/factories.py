@@ -302,3 +302,29 @@ class LtiRegistrationFactory(factory.django.DjangoModelFactory):
     auth_url = "https://lms.example/a"
     token_url = "https://lms.example/t"
     keyset_url = "https://lms.example/k"
+
+
+# The marking workspace -------------------------------------------------------------------------
+
+
+class CommentBankEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exercises.CommentBankEntry"
+
+    owner = factory.SubFactory(TeacherFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    level = None
+    code = factory.Sequence(lambda n: f"C{n}")
+    text = "Provenance not linked to the enquiry."
+
+
+class AnchoredCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exercises.AnchoredComment"
+
+    answer = factory.SubFactory(AnswerFactory)
+    field = "text"
+    start = 0
+    end = 7
+    quote = "Duranty"
+    comment = "Who was Duranty writing for?"

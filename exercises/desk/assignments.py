@@ -200,6 +200,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
                 "Grade the submissions",
             ),
             (
+                reverse("admin:exercises_workspace", args=[assignment.pk]),
+                "Mark in the workspace",
+            ),
+            (
                 reverse("admin:exercises_assignment_gradebook", args=[assignment.pk]),
                 "Download the gradebook (CSV)",
             ),

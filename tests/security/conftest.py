@@ -50,6 +50,19 @@ def teachers_group():
                 content_type__app_label="sources", codename__in=imports.SOURCE_PERMISSIONS
             )
         )
+        workspace = importlib.import_module(
+            "exercises.migrations.0010_comment_bank_and_anchored_comments"
+        )
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="exercises",
+                codename__in=[
+                    f"{action}_{model}"
+                    for model, actions in workspace.PERMISSIONS.items()
+                    for action in actions
+                ],
+            )
+        )
         unlock = importlib.import_module("exercises.migrations.0005_teachers_unlock_logins")
         group.permissions.add(
             *Permission.objects.filter(
@@ -84,6 +97,7 @@ class ClassWorld:
     handed_in_answer: object = None
     rubric: object = None
     criterion: object = None
+    bank_comment: object = None  # the teacher's own comment bank entry
 
 
 def add_question(assignment, kind, sources=(), **kwargs):
@@ -164,6 +178,7 @@ def build_class(name, sources):
         ).get(student=student),
         rubric=assignment.questions.get(kind=Question.Kind.WRITTEN).rubric,
         criterion=level.criterion,
+        bank_comment=factories.CommentBankEntryFactory(owner=teacher, criterion=level.criterion),
         classmate=classmate,
         handed_in=handed_in,
         handed_in_answer=handed_in.answers.get(),

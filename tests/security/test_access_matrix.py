@@ -67,6 +67,10 @@ from .conftest import ROLES, teachers_group
 MATRIX = """
 url                                                           method anonymous student other_student teacher other_teacher superuser
 healthz                                                       GET    ok        ok      ok            ok      ok            ok
+admin:exercises_to_mark                                       GET    login     login   login         ok      ok            ok
+admin:exercises_workspace                                     GET    login     login   login         ok      404           ok
+admin:exercises_workspace                                     POST   login     login   login         done    404           done
+admin:exercises_workspace_comments                            POST   login     login   login         done    404           done
 admin:index                                                   GET    login     login   login         ok      ok            ok
 admin:login                                                   GET    ok        ok      ok            ok      ok            ok
 admin:logout                                                  POST   login     login   login         ok      ok            ok
@@ -225,6 +229,16 @@ admin:exercises_submission_delete                             POST   login     l
 admin:exercises_submission_change                             GET    login     login   login         ok      absent        ok
 admin:exercises_submission_change                             POST   login     login   login         ok      absent        ok
 admin/exercises/submission/<path:object_id>/                  GET    login     login   login         ok      absent        ok
+admin:exercises_commentbankentry_changelist                   GET    login     login   login         ok      hidden        ok
+admin:exercises_commentbankentry_changelist[delete_selected]  POST   login     login   login         done    ok            done
+admin:exercises_commentbankentry_add                          GET    login     login   login         ok      ok            ok
+admin:exercises_commentbankentry_add                          POST   login     login   login         done    done          done
+admin:exercises_commentbankentry_history                      GET    login     login   login         ok      absent        ok
+admin:exercises_commentbankentry_delete                       GET    login     login   login         ok      absent        ok
+admin:exercises_commentbankentry_delete                       POST   login     login   login         done    absent        done
+admin:exercises_commentbankentry_change                       GET    login     login   login         ok      absent        ok
+admin:exercises_commentbankentry_change                       POST   login     login   login         done    absent        done
+admin/exercises/commentbankentry/<path:object_id>/            GET    login     login   login         ok      absent        ok
 admin:axes_accesslog_changelist                               GET    login     login   login         403     403           ok
 admin:axes_accesslog_changelist[delete_selected]              POST   login     login   login         403     403           done
 admin:axes_accesslog_add                                      GET    login     login   login         403     403           403
@@ -327,6 +341,7 @@ lti:sync_roster                                               POST   login     4
 ADMIN_FORM_VIEWS = ("_add", "_change", "_delete")
 POST_ONLY = {
     "logout",
+    "admin:exercises_workspace_comments",
     "admin:logout",
     "exercises:save_answer",
     "exercises:start",
@@ -336,6 +351,7 @@ POST_ONLY = {
     "admin:exercises_rubric_own_copy",
 }
 POSTED = {
+    "admin:exercises_workspace",
     "exercises:join_class",
     "lti:deep_link",
     "lti:register",
@@ -362,6 +378,16 @@ def _post_data(key, world):
         return {"classroom": mine.classroom.pk}
     if key == "exercises:join_class":
         return {"code": mine.classroom.join_code}
+    if key == "admin:exercises_workspace":  # a mark for the classmate's handed-in answer
+        answer = mine.handed_in_answer.pk
+        return {"answer": answer, f"answer-{answer}-version": 0, f"answer-{answer}-score": 1}
+    if key == "admin:exercises_workspace_comments":
+        answer = mine.handed_in_answer.pk
+        return {"answer": answer, "field": "text", "quote": "Vyshinsky", "comment": "Who?"}
+    if key == "admin:exercises_commentbankentry_add":
+        return {"criterion": mine.criterion.pk, "code": "N1", "text": "A new comment."}
+    if key == "admin:exercises_commentbankentry_change":
+        return {"criterion": mine.criterion.pk, "code": "E1", "text": "An edited comment."}
     if key == "exercises:analytics":
         return {"question": mine.questions["written"].pk, "answers": [mine.handed_in_answer.pk]}
     if key == "admin:sources_unit_import":
@@ -424,6 +450,7 @@ def _admin_object(model, world):
         "exercises.grade": lambda: mine.grade,
         "exercises.rubric": lambda: mine.rubric,
         "exercises.criterion": lambda: mine.criterion,
+        "exercises.commentbankentry": lambda: mine.bank_comment,
         "socialaccount.socialapp": lambda: SocialApp.objects.get(provider_id="school"),
         "socialaccount.socialaccount": lambda: SocialAccount.objects.get(user=mine.student),
     }
