@@ -294,8 +294,7 @@ def markbook(classroom):
                     earned=given["earned"] if given else None,
                     possible=assignment.total_points,
                     awaiting=bool(given and given["awaiting"]),
-                    set_for_student=not chosen[assignment.pk]
-                    or student.pk in chosen[assignment.pk],
+                    set_for_student=not chosen_for or student.pk in chosen_for,
                 )
             )
         rows.append(MarkbookRow(student, marks, records.get(student.pk, {})))
