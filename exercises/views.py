@@ -28,8 +28,8 @@ from purgeclass.throttle import Throttle, address
 from . import kept_answers
 from .forms import JoinClassForm, answer_form
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
-from .services import answering
 from .progress import student_progress
+from .services import answering
 
 SOURCE_TEXT_TEMPLATES = ["sources/_source_text.html", "exercises/_source_text.html"]
 NOT_STARTED = "This timed work has not been started: open the assignment and press Start."
