@@ -15,7 +15,15 @@ from django.utils import timezone
 from sources.models import Source, Unit
 
 from .demo_rubrics import load_rubrics
-from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
+from .models import (
+    Assignment,
+    AssignmentSource,
+    Classroom,
+    Enrollment,
+    Question,
+    QuestionSource,
+    Skill,
+)
 from .services import answering
 
 TEACHERS_GROUP = "Teachers"  # made, with its permissions, by migration 0003
@@ -105,6 +113,18 @@ LOADED_LANGUAGE = [
     "nest of wreckers and spies",
     "unspeakable crimes",
 ]
+
+
+# The skill each of the demo's questions shows (one question per kind; the OPVL and written
+# questions show theirs through their rubrics' criteria). Who could see the trial is
+# sourcing; a source's weight against the others is corroboration; loaded words, close reading.
+DEMO_SKILLS = {
+    Question.Kind.RATING: Skill.SOURCING,
+    Question.Kind.COMPARISON: Skill.CORROBORATION,
+    Question.Kind.HIGHLIGHT: Skill.CLOSE_READING,
+    Question.Kind.MATRIX: Skill.CORROBORATION,
+    Question.Kind.CHOICE: Skill.SOURCING,
+}
 
 
 def _questions():
@@ -306,6 +326,7 @@ def load_assignment(classroom, unit, *, now=None, rubrics=None):
             key=key,
             model_answer=model,
             rubric=rubrics.get(kind),
+            skill=DEMO_SKILLS.get(kind, ""),
         )
         QuestionSource.objects.bulk_create(
             QuestionSource(question=question, source=source, order=position)
