@@ -5,6 +5,7 @@ import csv
 import io
 import itertools
 from datetime import timedelta
+from urllib.parse import urlencode
 from decimal import Decimal
 
 import pytest
@@ -111,8 +112,6 @@ class ClassYear:
 def markbook_url(classroom, **query):
     url = reverse("admin:exercises_markbook_class", args=[classroom.pk])
     if query:
-        from urllib.parse import urlencode
-
         url += "?" + urlencode(query)
     return url
 
@@ -273,7 +272,6 @@ def test_follow_up_for_a_student_of_another_class_is_refused_and_nothing_is_made
 
 
 def _follow_up(year, chosen):
-    year.assignments[0].refresh_from_db()
     copy = Assignment.objects.create(
         classroom=year.classroom, title="Corroboration again", status=Assignment.Status.PUBLISHED
     )

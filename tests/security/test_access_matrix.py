@@ -67,6 +67,10 @@ from .conftest import ROLES, teachers_group
 MATRIX = """
 url                                                           method anonymous student other_student teacher other_teacher superuser
 healthz                                                       GET    ok        ok      ok            ok      ok            ok
+admin:exercises_markbook                                      GET    login     login   login         ok      ok            ok
+admin:exercises_markbook_class                                GET    login     login   login         ok      404           ok
+admin:exercises_markbook_csv                                  GET    login     login   login         file    404           file
+admin:exercises_markbook_follow_up                            POST   login     login   login         done    404           done
 admin:index                                                   GET    login     login   login         ok      ok            ok
 admin:login                                                   GET    ok        ok      ok            ok      ok            ok
 admin:logout                                                  POST   login     login   login         ok      ok            ok
@@ -294,6 +298,7 @@ sources:unit_list                                             GET    ok        o
 sources:unit_detail                                           GET    ok        ok      ok            ok      ok            ok
 sources:source_detail                                         GET    ok        ok      ok            ok      ok            ok
 exercises:dashboard                                           GET    login     ok      ok            ok      ok            ok
+exercises:progress                                            GET    login     ok      ok            ok      ok            ok
 exercises:join_class                                          GET    login     ok      ok            ok      ok            ok
 exercises:join_class                                          POST   login     ok      done          done    done          done
 exercises:assignment                                          GET    login     ok      404           404     404           404
@@ -322,6 +327,7 @@ lti:sync_roster                                               POST   login     4
 ADMIN_FORM_VIEWS = ("_add", "_change", "_delete")
 POST_ONLY = {
     "logout",
+    "admin:exercises_markbook_follow_up",
     "admin:logout",
     "exercises:save_answer",
     "exercises:start",
@@ -350,6 +356,8 @@ def _post_data(key, world):
         return {"revision": mine.answer.revision, "text": "An answer saved in the matrix."}
     if key == "exercises:join_class":
         return {"code": mine.classroom.join_code}
+    if key == "admin:exercises_markbook_follow_up":
+        return {"assignment": mine.assignment.pk, "students": [mine.student.pk]}
     if key == "exercises:analytics":
         return {"question": mine.questions["written"].pk, "answers": [mine.handed_in_answer.pk]}
     if key == "admin:sources_unit_import":
@@ -433,6 +441,7 @@ def _argument(name, key, model, world):
         return _admin_object(model, world).pk
     values = {
         "pk": mine.assignment.pk,
+        "classroom_pk": mine.classroom.pk,
         "question_pk": mine.questions["written"].pk,
         "slug": world.unit.slug,
         "number": world.sources[0].number,
