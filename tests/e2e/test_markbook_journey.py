@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exercises import demo
-from exercises.models import Answer, Assignment, Question, Skill, Submission
+from exercises.models import Answer, Assignment, Skill, Submission
 
 from .steps import answer_off_screen, check_accessibility, log_in
 

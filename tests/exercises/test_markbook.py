@@ -5,8 +5,8 @@ import csv
 import io
 import itertools
 from datetime import timedelta
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
