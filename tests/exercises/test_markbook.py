@@ -415,3 +415,21 @@ def test_progress_queries_stay_the_same_for_any_number_of_assignments(
     with django_assert_max_num_queries(PROGRESS_QUERIES):
         response = client.get(reverse("exercises:progress"))
     assert len(response.context["records"][0].evidence) == assignments
+
+
+# Tagging in the desk --------------------------------------------------------------------------
+
+
+def test_a_teacher_tags_a_question_and_a_rubrics_criteria_with_skills_in_the_desk(as_teacher, year):
+    tagged, rubric_question = year.questions[0]
+
+    question_page = as_teacher.get(
+        reverse("admin:exercises_question_change", args=[tagged.pk])
+    ).content.decode()
+    rubric_page = as_teacher.get(
+        reverse("admin:exercises_rubric_change", args=[rubric_question.rubric_id])
+    ).content.decode()
+
+    assert 'name="skill"' in question_page and 'name="objective"' in question_page
+    assert 'name="criteria-0-skill"' in rubric_page
+    assert 'name="criteria-0-objective"' in rubric_page
