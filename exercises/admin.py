@@ -7,6 +7,7 @@ from .desk import (  # noqa: F401
     gradebook,
     grading_page,
     library,
+    markbook,
     question_templates,
     rubric_copies,
     rubrics,

@@ -140,6 +140,7 @@ def load_assignment(classroom, unit, *, now=None, rubrics=None):
             settings=settings,
             key=key,
             model_answer=demo_question.model_answer,
+            skill=demo_question.skill,
             rubric=rubrics.get(kind.demo_rubric),
         )
         QuestionSource.objects.bulk_create(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from .kinds import kind_named
-from .models import Criterion, Level, Rubric
+from .models import Criterion, Level, Rubric, Skill
 
 # (name, descriptor, min, max) per level; the grader picks a level, then a mark in its band.
 BASIC_EMERGENT_PROFICIENT = ("Basic", "Emergent", "Proficient")
@@ -212,6 +212,19 @@ FORMER_DESCRIPTIONS = {
     ),
 }
 
+# The skill each criterion shows. OPVL's four all judge a source from who made it, when
+# and why: sourcing.
+CRITERION_SKILLS = {
+    "Sourcing": Skill.SOURCING,
+    "Contextualization": Skill.CONTEXTUALIZATION,
+    "Corroboration": Skill.CORROBORATION,
+    "Close reading": Skill.CLOSE_READING,
+    "Origin": Skill.SOURCING,
+    "Purpose": Skill.SOURCING,
+    "Value": Skill.SOURCING,
+    "Limitation": Skill.SOURCING,
+}
+
 
 def _levels(levels):
     """Levels as (name, descriptor, min, max); bare descriptors are basic/emergent/proficient
@@ -234,6 +247,9 @@ def _load(spec):
         criterion, _ = Criterion.objects.get_or_create(
             rubric=rubric, name=name, defaults={"order": order, "description": description}
         )
+        if not criterion.skill:  # tagged once; a teacher's own tag is kept
+            criterion.skill = CRITERION_SKILLS.get(name, "")
+            criterion.save(update_fields=["skill"])
         for level_order, (level_name, descriptor, low, high) in enumerate(_levels(levels)):
             level, created = Level.objects.get_or_create(
                 criterion=criterion,

@@ -129,6 +129,37 @@ class RubricQuerySet(models.QuerySet):
         return self.filter(owner=user).exclude(Exists(used_elsewhere))
 
 
+class Skill(models.TextChoices):
+    """The four habits of reading like a historian (as in the Stanford History Education
+    Group's assessments): a rubric criterion or a question may be tagged with one, to follow
+    a student's progress across the year."""
+
+    SOURCING = "sourcing", "Sourcing"
+    CONTEXTUALIZATION = "contextualization", "Contextualization"
+    CORROBORATION = "corroboration", "Corroboration"
+    CLOSE_READING = "close_reading", "Close reading"
+
+
+SKILL_HELP = "The historical-thinking skill this shows, for the markbook and students' progress."
+OBJECTIVE_HELP = "Optional: the exam's assessment objective, e.g. “AO3 sources”."
+
+
+def skill_field():
+    return models.CharField(
+        "historical-thinking skill",
+        max_length=20,
+        choices=Skill.choices,
+        blank=True,
+        help_text=SKILL_HELP,
+    )
+
+
+def objective_field():
+    return models.CharField(
+        "assessment objective", max_length=100, blank=True, help_text=OBJECTIVE_HELP
+    )
+
+
 class Rubric(models.Model):
     """A reusable mark scheme: criteria, each with levels of response and a band of marks.
 
@@ -169,6 +200,8 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    skill = skill_field()
+    objective = objective_field()
 
     class Meta:
         ordering = ["rubric", "order", "id"]
@@ -206,8 +239,12 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(status=Assignment.Status.PUBLISHED)
 
     def for_student(self, user):
-        """Published assignments of the classes the student is enrolled in."""
-        return access.studied(self.published(), user)
+        """Published assignments of the classes the student is enrolled in, set for the
+        whole class or for a few students among whom they are."""
+        chosen = Assignment.chosen_students.through.objects.filter(assignment=OuterRef("pk"))
+        return access.studied(self.published(), user).filter(
+            ~Exists(chosen) | Exists(chosen.filter(user=user))
+        )
 
     def for_teacher(self, user):
         return access.taught(self, user)
@@ -259,6 +296,14 @@ class Assignment(models.Model):
         "own classes: its questions, sources and rubrics, never students' work.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Follow-up work for a few students of the class; nobody chosen: the whole class.
+    chosen_students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assignments_chosen_for",
+        verbose_name="set for these students only",
+        help_text="Leave empty to set the work for the whole class.",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -356,6 +401,10 @@ class Question(models.Model):
     rubric = models.ForeignKey(
         Rubric, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
     )
+    # A question marked with a rubric shows its skills through the rubric's criteria: its
+    # own tag counts only for a question without a rubric (see exercises/progress.py).
+    skill = skill_field()
+    objective = objective_field()
 
     class Meta:
         ordering = ["assignment", "order", "id"]

@@ -6,6 +6,7 @@ app_name = "exercises"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("progress/", views.progress, name="progress"),
     path("classes/join/", views.join_class, name="join_class"),
     path("assignments/<int:pk>/", views.assignment, name="assignment"),
     path("assignments/<int:pk>/start/", views.start, name="start"),

@@ -29,6 +29,7 @@ from . import kept_answers
 from .forms import JoinClassForm, answer_form
 from .kinds.shared.answer_form import CONTROL_FIELDS
 from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
+from .progress import student_progress
 from .services import answering
 
 NOT_STARTED = "This timed work has not been started: open the assignment and press Start."
@@ -451,6 +452,13 @@ def dashboard(request):
         answering.hand_in_if_time_up(submission, now=now)  # no query unless the time is up
     rows = [DashboardRow(a, submissions.get(a.pk), now) for a in assignments]
     return render(request, "exercises/dashboard.html", {"rows": rows})
+
+
+@login_required
+def progress(request):
+    """The student's own levels per skill across the year, from released work only."""
+    records = student_progress(request.user)
+    return render(request, "exercises/progress.html", {"records": records})
 
 
 # Wrong codes per pupil, and per address (a whole school shares one: more room there).

@@ -70,7 +70,7 @@ class QuestionInline(TeacherScopedMixin, admin.StackedInline):
     model = Question
     form = QuestionInlineForm
     formset = QuestionInlineFormSet
-    fields = ["order", "kind", "prompt", ("points", "rubric"), "summary"]
+    fields = ["order", "kind", "prompt", ("points", "rubric", "skill"), "summary"]
     readonly_fields = ["summary"]
     autocomplete_fields = ["rubric"]
     extra = 0
@@ -121,12 +121,21 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["classroom", "title", "instructions", "status", "shared_with_colleagues"]},
+            {
+                "fields": [
+                    "classroom",
+                    "title",
+                    "instructions",
+                    "status",
+                    "shared_with_colleagues",
+                    "set_for",
+                ]
+            },
         ),
         ("Dates", {"fields": ["opens_at", "due_at", "accepts_late", "time_limit"]}),
         ("Teacher's desk", {"fields": ["desk_links"]}),
     ]
-    readonly_fields = ["desk_links"]
+    readonly_fields = ["desk_links", "set_for"]
     inlines = [AssignmentSourceInline, QuestionInline]
     actions = ["duplicate", "export_gradebook"]
 
@@ -181,6 +190,12 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
             assignment.submitted_total or 0,
         )
 
+    @admin.display(description="set for")
+    def set_for(self, assignment):
+        # Follow-up work is set from the markbook, for the students its filter found.
+        chosen = [s.get_full_name() or s.username for s in assignment.chosen_students.all()]
+        return ", ".join(chosen) + " only" if chosen else "The whole class"
+
     @admin.display(description="links")
     def desk_links(self, assignment):
         if not assignment.pk:
@@ -208,6 +223,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
                 "Download the gradebook (CSV)",
             ),
             (reverse("exercises:analytics", args=[assignment.pk]), "Class analytics"),
+            (
+                reverse("admin:exercises_markbook_class", args=[assignment.classroom_id]),
+                "The class's markbook",
+            ),
         ]
         links.insert(0, (preview_url(assignment), "Preview as a student"))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
@@ -250,7 +269,7 @@ class QuestionAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["assignment", ("order", "kind"), "prompt", "chosen_sources"]}),
         *kind_fieldsets(),
-        ("Marking", {"fields": ["points", "rubric", "model_answer"]}),
+        ("Marking", {"fields": ["points", "rubric", "model_answer", ("skill", "objective")]}),
     ]
 
     class Media:

@@ -23,7 +23,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@")
 _CONTROL_STARTS = ("\t", "\r", "\n")
 
 
-def _cell(text):
+def spreadsheet_cell(text):
     """Text as a spreadsheet shows it, never as a formula (a name like "=cmd" stays text).
 
     Spreadsheets skip leading whitespace before a formula (" =3+3" is a formula too), so the
@@ -55,7 +55,11 @@ def gradebook_lines(assignment):
     statuses = dict(Submission.Status.choices)
     tz = timezone.get_current_timezone()
     for row in selectors.gradebook_rows(assignment, questions):
-        line = [_cell(row.last_name), _cell(row.first_name), _cell(row.username)]
+        line = [
+            spreadsheet_cell(row.last_name),
+            spreadsheet_cell(row.first_name),
+            spreadsheet_cell(row.username),
+        ]
         if row.status is not None:
             line += [
                 statuses.get(row.status, row.status),

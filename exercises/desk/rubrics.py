@@ -22,7 +22,7 @@ class LevelInline(admin.TabularInline):
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
-    fields = ["order", "name", "description", "levels"]
+    fields = ["order", "name", "description", "skill", "objective", "levels"]
     readonly_fields = ["levels"]
     extra = 0
     show_change_link = True

@@ -38,6 +38,7 @@ DEMO_QUESTIONS = [
         "New Statesman wrote from London and complained that there were no independent "
         "witnesses. Being present is not the same as being reliable: compare Duranty with "
         "the New Statesman.",
+        skill="sourcing",
     ),
 ]
 

@@ -34,6 +34,7 @@ DEMO_QUESTIONS = [
         "Source 10 was written in 1935 and says nothing about the trial; it shows the "
         "outlook that made Duranty accept the confessions. The weakest answers call one "
         "source 'biased' and stop there.",
+        skill="corroboration",
     ),
 ]
 

@@ -118,6 +118,7 @@ DEMO_QUESTIONS = [
         "work', 'Fascist agent Trotsky', 'nest of wreckers and spies' and 'unspeakable "
         "crimes'. None of them is evidence; they tell the reader what to feel. Note what "
         "is missing: no defendant is named and no crime is described.",
+        skill="close_reading",
     ),
 ]
 

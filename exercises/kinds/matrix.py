@@ -60,6 +60,7 @@ DEMO_QUESTIONS = [
         "guilty men would 'cringe and crawl', and so doubts the confessions; Trotsky (8) and "
         "Shachtman (9), who call the trial a frame-up. Source 7 is the hardest call: "
         "doubting a confession is not proving it false.",
+        skill="corroboration",
     ),
 ]
 

@@ -42,6 +42,7 @@ DEMO_QUESTIONS = [
         "in Moscow, and who later wrote that the confessions were true, is a useful "
         "witness to Western attitudes but a weak one on the defendants' guilt. A strong "
         "answer separates these two uses of the source.",
+        skill="sourcing",
     ),
     DemoQuestion(
         [8],
@@ -57,6 +58,7 @@ DEMO_QUESTIONS = [
         "them turning fascist at once. Other sources that did not depend on him (Orlov, "
         "an NKVD officer, and Khrushchev in 1956) later said the cases were invented. "
         "Good answers weigh his motive against what can be checked.",
+        skill="sourcing",
     ),
 ]
 

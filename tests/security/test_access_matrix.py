@@ -71,6 +71,10 @@ admin:exercises_to_mark                                       GET    login     l
 admin:exercises_workspace                                     GET    login     login   login         ok      404           ok
 admin:exercises_workspace                                     POST   login     login   login         done    404           done
 admin:exercises_workspace_comments                            POST   login     login   login         done    404           done
+admin:exercises_markbook                                      GET    login     login   login         ok      ok            ok
+admin:exercises_markbook_class                                GET    login     login   login         ok      404           ok
+admin:exercises_markbook_csv                                  GET    login     login   login         file    404           file
+admin:exercises_markbook_follow_up                            POST   login     login   login         done    404           done
 admin:index                                                   GET    login     login   login         ok      ok            ok
 admin:login                                                   GET    ok        ok      ok            ok      ok            ok
 admin:logout                                                  POST   login     login   login         ok      ok            ok
@@ -313,6 +317,7 @@ sources:unit_list                                             GET    ok        o
 sources:unit_detail                                           GET    ok        ok      ok            ok      ok            ok
 sources:source_detail                                         GET    ok        ok      ok            ok      ok            ok
 exercises:dashboard                                           GET    login     ok      ok            ok      ok            ok
+exercises:progress                                            GET    login     ok      ok            ok      ok            ok
 exercises:join_class                                          GET    login     ok      ok            ok      ok            ok
 exercises:join_class                                          POST   login     ok      done          done    done          done
 exercises:assignment                                          GET    login     ok      404           404     404           404
@@ -342,6 +347,7 @@ ADMIN_FORM_VIEWS = ("_add", "_change", "_delete")
 POST_ONLY = {
     "logout",
     "admin:exercises_workspace_comments",
+    "admin:exercises_markbook_follow_up",
     "admin:logout",
     "exercises:save_answer",
     "exercises:start",
@@ -388,6 +394,8 @@ def _post_data(key, world):
         return {"criterion": mine.criterion.pk, "code": "N1", "text": "A new comment."}
     if key == "admin:exercises_commentbankentry_change":
         return {"criterion": mine.criterion.pk, "code": "E1", "text": "An edited comment."}
+    if key == "admin:exercises_markbook_follow_up":
+        return {"assignment": mine.assignment.pk, "students": [mine.student.pk]}
     if key == "exercises:analytics":
         return {"question": mine.questions["written"].pk, "answers": [mine.handed_in_answer.pk]}
     if key == "admin:sources_unit_import":
@@ -474,6 +482,7 @@ def _argument(name, key, model, world):
         return _admin_object(model, world).pk
     values = {
         "pk": mine.assignment.pk,
+        "classroom_pk": mine.classroom.pk,
         "question_pk": mine.questions["written"].pk,
         "slug": world.unit.slug,
         "number": world.sources[0].number,

@@ -198,7 +198,17 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["assignment", "order", "kind", "prompt", "points", "rubric", "model_answer"]
+        fields = [
+            "assignment",
+            "order",
+            "kind",
+            "prompt",
+            "points",
+            "rubric",
+            "model_answer",
+            "skill",
+            "objective",
+        ]
         help_texts = {
             "prompt": "The question as students read it.",
             "points": "The marks the question is worth.",
@@ -288,7 +298,7 @@ class QuestionInlineForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["order", "kind", "prompt", "points", "rubric"]
+        fields = ["order", "kind", "prompt", "points", "rubric", "skill"]
         widgets = {"prompt": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
     def __init__(self, *args, **kwargs):

@@ -17,6 +17,9 @@ class DemoQuestion:
     settings: dict
     key: object  # in the kind's demo words (source numbers, quotes): see demo_key
     model_answer: str
+    # The historical-thinking skill it shows (a value of exercises.models.Skill), for the
+    # markbook; OPVL and written questions show theirs through their rubrics' criteria.
+    skill: str = ""
 
 
 TRIAL_ENQUIRY = "The Moscow trial of August 1936: were the defendants' confessions true?"
