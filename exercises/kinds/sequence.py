@@ -122,7 +122,7 @@ class Sequence(QuestionKind):
         return bool((response or {}).get("order"))
 
     def incomplete_reason(self, response, settings, sources=None):
-        return None if self.is_answered(response) else "not put in order"
+        return None if self.is_answered(response) else "not answered"
 
     def ordered_items(self, response, settings):
         """The items in the student's order (the question's own order before any)."""
