@@ -51,7 +51,6 @@ from .admin_forms import (
     marks,
     question_problems,
     rubric_maximum,
-    source_label,
 )
 from .models import (
     Answer,
@@ -503,7 +502,7 @@ def preview_url(assignment):
 def settings_summary(question, sources):
     parts = question.rules.summary(question.settings or {}, question.key or {})
     if sources:
-        parts.append("Sources: " + ", ".join(source_label(s) for s in sources))
+        parts.append("Sources: " + ", ".join(s.label for s in sources))
     return " · ".join(parts)
 
 

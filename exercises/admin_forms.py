@@ -33,11 +33,6 @@ SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 80})
 LINES = forms.Textarea(attrs={"rows": 6, "cols": 80})
 
 
-def source_label(source):
-    author = f" ({source.author})" if source.author_id else ""
-    return f"Source {source.number}{author}"
-
-
 def marks(value):
     """A number of marks as a teacher writes it: 8, 2.5 (not 8.00)."""
     if value is None:
@@ -372,7 +367,7 @@ class AssignmentSourceFormSet(forms.BaseInlineFormSet):
             if source is None or (self.can_delete and self._should_delete_form(form)):
                 continue
             if source.pk in seen:
-                label = source_label(source)
+                label = source.label
                 form.add_error("source", f"{label} is already in this list.")
                 twice.append(label)
             seen.add(source.pk)

@@ -44,11 +44,6 @@ def percent(part, whole):
     return round(100 * part / whole) if whole else 0
 
 
-def source_label(source):
-    author = source.author.name if source.author_id else ""
-    return f"Source {source.number}" + (f" ({author})" if author else "")
-
-
 class JSONText(Func):
     """The text at a path of object keys in a JSON field.
 
@@ -473,7 +468,7 @@ class AssignmentReport:
             rows = [
                 MatrixRow(
                     source=source,
-                    label=source_label(source),
+                    label=source.label,
                     counts={
                         verdict: totals[f"verdict_{report.question.pk}_{source.pk}_{verdict}"]
                         for verdict in VERDICTS
@@ -506,7 +501,7 @@ class AssignmentReport:
             source = report.sources[0]
             key_ranges = (report.question.key or {}).get("ranges") or []
             answered = ranges.get(question_id, [])
-            report.source_text_title = source_label(source)
+            report.source_text_title = source.label
             report.heat = heat_segments(source.text, answered, key_ranges, report.answers)
             marked = [segment for segment in report.heat if segment.count]
             report.top_passages = sorted(marked, key=lambda s: (-s.count, s.start))[:TOP_PASSAGES]
@@ -653,9 +648,7 @@ def _comparison_chart(report, rows):
     report.unanswered = report.answers - answered
     key = str((report.question.key or {}).get("choice") or "")
     bars = [
-        Bar(
-            source_label(source), counts.get(str(source.pk), 0), answered, key=str(source.pk) == key
-        )
+        Bar(source.label, counts.get(str(source.pk), 0), answered, key=str(source.pk) == key)
         for source in report.sources
     ]
     report.chart = BarChart(

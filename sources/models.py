@@ -147,6 +147,14 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("sources:source_detail", args=[self.unit.slug, self.number])
 
+    @property
+    def label(self):
+        """How a source is named wherever it is cited: 'Source 10 (Walter Duranty)', or
+        'Source 7' when nobody is known to have made it. The one place that says so: the
+        questions, answers, grading, analytics and their messages all use it."""
+        author = self.author  # None without a query when there is none
+        return f"Source {self.number} ({author.name})" if author else f"Source {self.number}"
+
     def clean(self):
         if self.day and not self.month:
             raise ValidationError({"day": "A day needs a month."})

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field, source_choice_label, text_field
+from .answer_form import AnswerForm, choice_field, text_field
 from .base import QuestionKind
 from .text import (
     as_mapping,
@@ -10,7 +10,6 @@ from .text import (
     clean_text,
     min_length_reason,
     source_ids,
-    source_label,
 )
 
 
@@ -66,7 +65,7 @@ class Comparison(QuestionKind):
         def named(source_id):
             for source in sources:
                 if str(source.pk) == str(source_id):
-                    return source_choice_label(source)
+                    return source.label
             return ""
 
         return {
@@ -118,8 +117,8 @@ class Comparison(QuestionKind):
         chosen, expected = by_id.get(str(response.get("choice"))), by_id.get(str(key.get("choice")))
         return {
             "enquiry": settings.get("enquiry", ""),
-            "chosen": source_label(chosen) if chosen else "",
-            "expected": source_label(expected) if expected else "",
+            "chosen": chosen.label if chosen else "",
+            "expected": expected.label if expected else "",
             "justification": response.get("justification", ""),
         }
 
@@ -139,7 +138,7 @@ class Comparison(QuestionKind):
 
     def featured_parts(self, response, settings, sources_by_id):
         source = sources_by_id.get(str(response.get("choice")))
-        chosen = source_choice_label(source) if source else "none"
+        chosen = source.label if source else "none"
         return [("More reliable", chosen), ("Why", response.get("justification", ""))]
 
 
@@ -147,7 +146,7 @@ class ComparisonAnswerForm(AnswerForm):
     def add_answer_fields(self):
         self.fields["choice"] = choice_field(
             "The more reliable source",
-            [(str(source.pk), source_choice_label(source)) for source in self.sources],
+            [(str(source.pk), source.label) for source in self.sources],
             message="Choose one of the sources named in the question.",
         )
         minimum = self.question.settings.get("min_justification") or 0

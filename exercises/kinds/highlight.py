@@ -12,7 +12,7 @@ from purgeclass import client_json
 from .answer_form import RANGES_MAX_CHARS, AnswerForm
 from .base import QuestionKind
 from .ranges import clean_ranges, marked_pieces, overlap_f1, sentences, toggle_range, unmark_range
-from .text import as_mapping, clean_text, lines_of, source_label, to_points
+from .text import as_mapping, clean_text, lines_of, to_points
 
 # Key passages as a teacher quotes them: typographic quotes and dashes match plain ones.
 QUOTE_MARKS = "\"'“”‘’«»"
@@ -69,7 +69,7 @@ def ranges_from_quotes(lines, source):
                 ValidationError(
                     "“%(quote)s” is not in %(source)s. Copy the words exactly as the source "
                     "has them.",
-                    params={"quote": quote, "source": source_label(source)},
+                    params={"quote": quote, "source": source.label},
                     code="quote_not_found",
                 )
                 for quote in missing

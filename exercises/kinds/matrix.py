@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from .answer_form import AnswerForm, choice_field, source_choice_label
+from .answer_form import AnswerForm, choice_field
 from .base import QuestionKind
-from .text import as_mapping, clean_text, lines_of, source_ids, source_label, to_points
+from .text import as_mapping, clean_text, lines_of, source_ids, to_points
 
 VERDICTS = {
     "supports": "Supports the claim",
@@ -45,7 +45,7 @@ class Matrix(QuestionKind):
     def _clean_verdicts(self, verdicts, sources, *, complete):
         verdicts = as_mapping(verdicts, "The verdicts")
         ids = source_ids(sources)
-        labels = {str(s.pk): source_label(s) for s in sources}
+        labels = {str(s.pk): s.label for s in sources}
         cleaned = {}
         for source_id, verdict in verdicts.items():
             source_id = str(source_id)
@@ -87,7 +87,7 @@ class Matrix(QuestionKind):
         if not self.is_answered(response):
             return "not answered"
         given = response.get("verdicts") or {}
-        missing = [source_label(s) for s in sources or () if str(s.pk) not in given]
+        missing = [s.label for s in sources or () if str(s.pk) not in given]
         if missing:
             return "no verdict for " + ", ".join(missing)
         return None
@@ -100,7 +100,7 @@ class Matrix(QuestionKind):
         return {
             "matrix_rows": [
                 {
-                    "source": source_choice_label(source),
+                    "source": source.label,
                     "given": VERDICTS.get(given.get(str(source.pk)), "No verdict"),
                     "expected": VERDICTS.get(expected.get(str(source.pk)), ""),
                     "right": given.get(str(source.pk)) == expected.get(str(source.pk)),
@@ -161,7 +161,7 @@ class Matrix(QuestionKind):
             "claim": settings.get("claim", ""),
             "rows": [
                 (
-                    source_label(source),
+                    source.label,
                     VERDICTS.get(given.get(str(source.pk)), "—"),
                     VERDICTS.get(wanted.get(str(source.pk)), "—"),
                     given.get(str(source.pk)) == wanted.get(str(source.pk)),
@@ -187,7 +187,7 @@ class Matrix(QuestionKind):
 class MatrixAnswerForm(AnswerForm):
     def add_answer_fields(self):
         for source in self.sources:
-            label = source_choice_label(source)
+            label = source.label
             self.fields[f"verdict-{source.pk}"] = choice_field(
                 label,
                 list(VERDICTS.items()),
