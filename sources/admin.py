@@ -17,6 +17,7 @@ from .forms import PackConfirmForm, PackUploadForm
 from .models import Author, Source, Unit
 from .packs import PackError
 from .services import import_pack, plan_import
+from .signals import announce_text_corrected
 
 # An import adds new sources and corrects the ones a re-imported pack already has.
 IMPORT_PERMISSIONS = ["sources.add_source", "sources.change_source"]
@@ -102,6 +103,14 @@ class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
     @admin.display(description="date", ordering="year")
     def date(self, source):
         return source.date_display
+
+    def save_model(self, request, obj, form, change):
+        """Save, then announce a corrected text (inside the admin's transaction) and tell
+        the editor what followed, e.g. "12 answers re-anchored, 1 passage lost"."""
+        super().save_model(request, obj, form, change)
+        if change and "text" in form.changed_data:
+            for report in announce_text_corrected(obj, form.initial["text"]):
+                messages.info(request, f"Text corrected: {report}.")
 
     def get_search_results(self, request, queryset, search_term):
         """Typing a source's number puts that source first ("19" is (19), not (9) whose text
@@ -204,6 +213,8 @@ class UnitAdmin(HardenedModelAdmin, admin.ModelAdmin):
                     status = 400
                 else:
                     messages.success(request, f"Imported {result.summary()}")
+                    for report in result.correction_reports():
+                        messages.info(request, report)
                     return redirect("admin:sources_unit_change", result.unit.pk)
             else:
                 context["error"] = " ".join(confirm_form.errors["payload"])

@@ -5,9 +5,12 @@ the admin's preview and `import_sources --dry-run` show that plan. `import_pack`
 out in one transaction: a pack is imported whole or not at all.
 
 Importing a pack again (same unit slug) updates the unit and its sources in place, matched
-by number. When a source's header is unchanged, only its text is taken from the pack: the
-author, title, date and context note parsed from the header are what teachers correct in
-the admin, and re-importing must not undo their corrections.
+by number; a source whose text changed is announced with `signals.text_corrected` (so that
+answers pointing into the old text follow), and what the receivers report is in the result.
+
+When a source's header is unchanged, only its text is taken from the pack: the author,
+title, date and context note parsed from the header are what teachers correct in the admin,
+and re-importing must not undo their corrections.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from django.db.models.functions import Lower
 
 from .models import Author, Source, Unit
 from .packs import Pack, PackError, PackSource, parse_pack
+from .signals import announce_text_corrected
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -87,6 +91,12 @@ class ImportResult:
     unchanged: int
     authors_created: int
     kept: list[int]
+    # (number, what followed) for each source whose text was corrected, e.g.
+    # (3, "12 answers re-anchored, 1 passage lost"): told to the editor.
+    corrections: list[tuple[int, str]] = field(default_factory=list)
+
+    def correction_reports(self):
+        return [f"Source ({number}) corrected: {report}." for number, report in self.corrections]
 
     def summary(self):
         if self.unit_created:
@@ -217,11 +227,13 @@ def import_pack(data, slug=None):
             author.description = header.author_description
             author.save(update_fields=["description"])
 
+    corrections = []
     for planned in plan.sources:
         if planned.action == UNCHANGED:
             continue
         parsed = planned.parsed
         source = planned.existing or Source(unit=unit, number=parsed.number)
+        old_text = source.text if planned.existing else None
         source.text = parsed.text
         if planned.reads_header:
             source.header = parsed.header_text
@@ -233,6 +245,10 @@ def import_pack(data, slug=None):
         except ValidationError as error:
             raise PackError(parsed.line, f"source ({parsed.number}): {_messages(error)}") from None
         source.save()
+        if old_text is not None:
+            corrections += [
+                (source.number, report) for report in announce_text_corrected(source, old_text)
+            ]
 
     return ImportResult(
         unit=unit,
@@ -243,6 +259,7 @@ def import_pack(data, slug=None):
         unchanged=plan.unchanged,
         authors_created=authors_created,
         kept=plan.kept,
+        corrections=corrections,
     )
 
 

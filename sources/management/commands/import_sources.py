@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 result = import_pack(data, slug)
                 if verbosity:
                     self.stdout.write(self.style.SUCCESS(f"Imported {result.summary()}"))
+                    for report in result.correction_reports():
+                        self.stdout.write(report)
         except PackError as error:
             raise CommandError(f"{path}: {error}") from None
 
