@@ -179,14 +179,6 @@ class Source(models.Model):
         return " ".join(parts)
 
     @property
-    def decade(self):
-        return self.year - self.year % 10 if self.year else None
-
-    @property
-    def paragraphs(self):
-        return [p for p in self.text.split("\n\n") if p.strip()]
-
-    @property
     def date_iso(self):
         """The known part of the date for <time datetime>: '1936-08-23', '1938-03', '1925'."""
         if not self.year:
