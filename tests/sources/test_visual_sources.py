@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from sources.images import MAX_IMAGE_BYTES, rendition_name
@@ -375,3 +376,17 @@ def test_an_unzipped_member_is_never_written_to_disk_by_name(editor, tmp_path):
     before = set(os.listdir(tmp_path.parent))
     preview(editor, zip_of({"pack.txt": PACK, "../../escaped.png": image_bytes()}))
     assert set(os.listdir(tmp_path.parent)) == before
+
+
+def test_the_command_imports_a_zip_too(tmp_path, db):
+    path = tmp_path / "pack.zip"
+    path.write_bytes(zip_of({"pack.txt": PACK, "zinoviev.png": image_bytes(1200, 900)}))
+    call_command("import_sources", str(path), verbosity=0)
+    assert Source.objects.get(number=2).renditions == [480, 960]
+
+
+def test_the_command_refuses_a_bad_zip_with_its_reason(tmp_path, db):
+    path = tmp_path / "pack.zip"
+    path.write_bytes(zip_of({"pack.txt": PACK, "../zinoviev.png": image_bytes()}))
+    with pytest.raises(CommandError, match="top level"):
+        call_command("import_sources", str(path), verbosity=0)
