@@ -28,6 +28,8 @@ MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 x 5000: a scanned map at archive reso
 MAX_IMAGE_SIDE = 12_000
 MIN_IMAGE_SIDE = 50
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Pillow reads some cameras' JPEGs as MPO (a JPEG with a second, preview image in it).
+EXTENSIONS = {**FORMATS, "MPO": "jpg"}
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_QUALITY = 80
 
@@ -42,7 +44,7 @@ class CheckedImage:
 
     @property
     def extension(self):
-        return FORMATS[self.format]
+        return EXTENSIONS[self.format]
 
 
 def check_image(data, name="the image"):
@@ -81,6 +83,8 @@ def check_image(data, name="the image"):
             "and try again.",
             code="damaged",
         ) from None
+    if kind not in EXTENSIONS:
+        raise _not_an_image(name)
     return CheckedImage(format=kind, width=width, height=height)
 
 
