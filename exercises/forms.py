@@ -10,10 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .kinds.shared.answer_form import RANGES_MAX_CHARS, REVISION_MISSING
-from .kinds.shared.answer_form import source_choice_label as source_label
 from .models import Classroom
 
-__all__ = ["RANGES_MAX_CHARS", "REVISION_MISSING", "JoinClassForm", "answer_form", "source_label"]
+__all__ = ["RANGES_MAX_CHARS", "REVISION_MISSING", "JoinClassForm", "answer_form"]
 
 
 class JoinClassForm(forms.Form):

@@ -157,6 +157,11 @@ TIME_ZONE = os.getenv("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded files (the images of visual sources) go through Django's storage API: a folder
+# here by default; an S3-compatible store is a STORAGES["default"] away (README, Production).
+MEDIA_URL = os.getenv("MEDIA_URL", "media/")
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -35,3 +37,7 @@ urlpatterns = [
     path("", include("exercises.urls")),
     path("", include("lti.urls")),
 ]
+
+# Uploaded images in development only (`static` adds nothing unless DEBUG): in production
+# the proxy or the object store serves MEDIA_URL (README, Production).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

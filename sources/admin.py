@@ -13,10 +13,12 @@ from django.utils.text import Truncator
 
 from purgeclass.admin_site import HardenedModelAdmin
 
-from .forms import PackConfirmForm, PackUploadForm
+from .forms import PackConfirmForm, PackUploadForm, SourceAdminForm
+from .images import refresh_renditions
 from .models import Author, Source, Unit
 from .packs import PackError
-from .services import import_pack, plan_import
+from .services import import_pack, plan_import, release_archive
+from .signals import announce_text_corrected
 
 # An import adds new sources and corrects the ones a re-imported pack already has.
 IMPORT_PERMISSIONS = ["sources.add_source", "sources.change_source"]
@@ -67,14 +69,15 @@ class AuthorAdmin(HardenedModelAdmin, admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
-    list_display = ["number", "author", "title", "date", "unit"]
+    form = SourceAdminForm
+    list_display = ["number", "author", "title", "date", "kind", "unit"]
     list_display_links = ["number", "title"]
-    list_filter = ["unit", DecadeListFilter]
+    list_filter = ["unit", DecadeListFilter, "is_interpretation", "image_kind"]
     list_select_related = ["unit", "author"]
     search_fields = ["=number", "author__name", "title", "text"]
     autocomplete_fields = ["author"]
     ordering = ["unit", "number"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["updated_at", "image_preview"]
     fieldsets = [
         (None, {"fields": ["unit", "number", "header"]}),
         (
@@ -86,7 +89,25 @@ class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
                     ("year", "month", "day"),
                     "date_printed",
                     "context_note",
+                    "head_note",
+                    "is_interpretation",
                 ]
+            },
+        ),
+        (
+            "Image (for a photograph, cartoon, poster or map)",
+            {
+                "fields": [
+                    "image",
+                    "image_preview",
+                    "image_kind",
+                    "alt_text",
+                    "caption",
+                    "credit",
+                    "licence",
+                ],
+                "description": "A source is a document (its text below) or an image. An "
+                "image needs its alt text: what it shows, for a reader who cannot see it.",
             },
         ),
         (
@@ -102,6 +123,36 @@ class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
     @admin.display(description="date", ordering="year")
     def date(self, source):
         return source.date_display
+
+    @admin.display(description="kind")
+    def kind(self, source):
+        kind = source.get_image_kind_display() if source.image else "Document"
+        return f"{kind} (interpretation)" if source.is_interpretation else kind
+
+    @admin.display(description="as stored")
+    def image_preview(self, source):
+        if not source.image:
+            return "No image."
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" class="source-admin-thumb" width="240"></a>',
+            source.image.url,
+            source.display_url,
+            source.alt_text,
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Save, make the image's renditions if it changed, then announce a corrected text
+        (inside the admin's transaction) and tell the editor what followed, e.g. "12 answers
+        re-anchored, 1 passage lost"."""
+        previous = ("", [])
+        if change and "image" in form.changed_data:
+            previous = (form.initial["image"].name or "", list(obj.renditions))
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            refresh_renditions(obj, *previous)
+        if change and "text" in form.changed_data:
+            for report in announce_text_corrected(obj, form.initial["text"]):
+                messages.info(request, f"Text corrected: {report}.")
 
     def get_search_results(self, request, queryset, search_term):
         """Typing a source's number puts that source first ("19" is (19), not (9) whose text
@@ -198,12 +249,18 @@ class UnitAdmin(HardenedModelAdmin, admin.ModelAdmin):
             if confirm_form.is_valid():
                 payload = confirm_form.cleaned_data["payload"]
                 try:
-                    result = import_pack(payload["text"], payload.get("slug") or None)
+                    result = import_pack(
+                        payload["text"], payload.get("slug") or None, images=payload["images"]
+                    )
                 except PackError as error:
                     context["error"] = str(error)
                     status = 400
                 else:
+                    if payload.get("archive"):
+                        release_archive(payload["archive"])
                     messages.success(request, f"Imported {result.summary()}")
+                    for report in result.correction_reports():
+                        messages.info(request, report)
                     return redirect("admin:sources_unit_change", result.unit.pk)
             else:
                 context["error"] = " ".join(confirm_form.errors["payload"])
@@ -213,7 +270,9 @@ class UnitAdmin(HardenedModelAdmin, admin.ModelAdmin):
             if upload_form.is_valid():
                 try:
                     plan = plan_import(
-                        upload_form.cleaned_data["pack"], upload_form.cleaned_data["slug"] or None
+                        upload_form.cleaned_data["pack"],
+                        upload_form.cleaned_data["slug"] or None,
+                        images=upload_form.images,
                     )
                 except PackError as error:
                     upload_form.add_error("pack", str(error))
@@ -248,6 +307,8 @@ def _preview_rows(plan):
                 "date": header.date.display,
                 "date_printed": header.date.printed,
                 "context_note": Truncator(header.context_note).chars(90),
+                "image": planned.parsed.image,
+                "interpretation": planned.parsed.fields.get("is_interpretation", False),
                 "action": labels[planned.action],
                 "changes": ", ".join(planned.changes),
             }

@@ -90,13 +90,23 @@ class SourceQuerySet(models.QuerySet):
 
 
 class Source(models.Model):
-    """One numbered primary source of a unit.
+    """One numbered source of a unit: a document, or an image (photograph, cartoon, poster,
+    map), and either a primary source or a historian's interpretation.
 
     The header is kept exactly as printed; the parsed fields (author, title, date) are what
     the parser could make of it and what staff correct in the admin. `text` keeps its
     paragraphs (separated by a blank line) and line breaks: highlight answers are character
-    ranges of it, so corrections to it are re-anchored by the exercises app.
+    ranges of it, so its writers announce a correction (`sources.signals.text_corrected`)
+    and the exercises app re-anchors them. An image source's text is the transcription of
+    the words in it, if any; its image is kept through Django's storage API with WebP
+    renditions beside it (`sources.images`).
     """
+
+    class ImageKind(models.TextChoices):
+        PHOTOGRAPH = "photograph", "Photograph"
+        CARTOON = "cartoon", "Cartoon"
+        POSTER = "poster", "Poster"
+        MAP = "map", "Map"
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="sources")
     number = models.PositiveSmallIntegerField()
@@ -120,7 +130,51 @@ class Source(models.Model):
         help_text="Shown on the provenance card, e.g. 'Alexander Orlov was a NKVD officer "
         "who escaped to the United States.'",
     )
-    text = models.TextField()
+    head_note = models.TextField(
+        blank=True,
+        help_text="Optional, on the provenance card: who the author was and why the source "
+        "matters, in a sentence or two.",
+    )
+    is_interpretation = models.BooleanField(
+        "historian's interpretation",
+        default=False,
+        help_text="A historian's account written afterwards, not a primary source: marked "
+        "as such on its card and in source pickers.",
+    )
+    text = models.TextField(
+        blank=True,
+        help_text="Required for a document. For an image: a transcription of the words in it, "
+        "if any.",
+    )
+    image = models.ImageField(
+        upload_to="sources/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text="A JPEG, PNG, WebP or GIF, up to 10 MB. Smaller copies are made for "
+        "phones; the full image stays one tap away.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_kind = models.CharField(
+        "kind of image", max_length=20, choices=ImageKind.choices, blank=True
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=1000,
+        blank=True,
+        help_text="Required with an image: what it shows, for a reader who cannot see it.",
+    )
+    caption = models.TextField(blank=True, help_text="The caption, as published or as you give it.")
+    credit = models.CharField(
+        max_length=300, blank=True, help_text="Who made or holds the image, e.g. an archive."
+    )
+    licence = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'Public domain' or 'CC BY-SA 4.0'."
+    )
+    renditions = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Widths of the WebP renditions made."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
@@ -142,12 +196,31 @@ class Source(models.Model):
         indexes = [models.Index(fields=["year"], name="source_year_idx")]
 
     def __str__(self):
-        return f"({self.number}) {self.header}"
+        """As source pickers offer it: the printed header, and whether it is an interpretation."""
+        badge = " [historian's interpretation]" if self.is_interpretation else ""
+        return f"({self.number}) {self.header}{badge}"
 
     def get_absolute_url(self):
         return reverse("sources:source_detail", args=[self.unit.slug, self.number])
 
+    @property
+    def label(self):
+        """How a source is named wherever it is cited: 'Source 10 (Walter Duranty)', or
+        'Source 7' when nobody is known to have made it. The one place that says so: the
+        questions, answers, grading, analytics and their messages all use it."""
+        author = self.author  # None without a query when there is none
+        return f"Source {self.number} ({author.name})" if author else f"Source {self.number}"
+
     def clean(self):
+        if self.image:
+            if not self.alt_text.strip():
+                raise ValidationError(
+                    {"alt_text": "An image needs its alt text: say what it shows."}
+                )
+            if not self.image_kind:
+                raise ValidationError({"image_kind": "Say what kind of image it is."})
+        elif not self.text.strip():
+            raise ValidationError({"text": "A source needs its text, or an image."})
         if self.day and not self.month:
             raise ValidationError({"day": "A day needs a month."})
         if self.day and self.month and self.year:
@@ -171,12 +244,35 @@ class Source(models.Model):
         return " ".join(parts)
 
     @property
-    def decade(self):
-        return self.year - self.year % 10 if self.year else None
+    def is_visual(self):
+        return bool(self.image)
+
+    def rendition_urls(self):
+        """(url, width) of the image's WebP renditions, narrowest first."""
+        from .images import rendition_name
+
+        storage = self.image.storage
+        return [(storage.url(rendition_name(self.image.name, w)), w) for w in self.renditions]
 
     @property
-    def paragraphs(self):
-        return [p for p in self.text.split("\n\n") if p.strip()]
+    def srcset(self):
+        """The image's `srcset`: its renditions, then the original at its own width."""
+        if not self.image:
+            return ""
+        sizes = [*self.rendition_urls(), (self.image.url, self.image_width)]
+        return ", ".join(f"{url} {width}w" for url, width in sizes if width)
+
+    @property
+    def display_url(self):
+        """What `<img src>` shows: the 960-pixel rendition if there is one, else the image."""
+        urls = dict((width, url) for url, width in self.rendition_urls())
+        return urls.get(960) or urls.get(480) or self.image.url
+
+    @property
+    def print_url(self):
+        """The largest rendition, sharp enough for paper."""
+        urls = self.rendition_urls()
+        return urls[-1][0] if urls else self.image.url
 
     @property
     def date_iso(self):

@@ -10,6 +10,25 @@
 
     It is said Comrade Trotsky ...        <- the source's text, up to the next "(N) header"
 
+A source may start with lines of fields, right under its header, one "Name: value" a line
+(names are case-insensitive; a pack sets what it states and never clears what it leaves out):
+
+    (24) David Low, Evening Standard (1936)
+    Image: low-1936.png                   <- an image source: a file in the pack's zip
+    Kind: cartoon                         <- photograph, cartoon, poster or map (required)
+    Alt: A cartoon of ...                 <- what the image shows (required with Image)
+    Caption: ...                          <- optional, as are Credit and Licence
+    Credit: ...
+    Licence: Public domain
+    Head note: Who the author was ...     <- optional, on the provenance card, any source
+    Interpretation: yes                   <- a historian's account, not a primary source
+
+    Any words in the image ...            <- the text: optional for an image (a transcription)
+
+A pack with images is a .zip holding the pack's text file (the only .txt in it) and the
+images it names, all at the zip's top level; `read_archive` opens it and refuses what is not
+a zip, folders and ../ names, too many files, and sizes a zip bomb would have.
+
 Nothing here touches the database: `parse_pack` turns text (or bytes) into a `Pack`, or
 raises `PackError` naming the line at fault. The header of each source is read by
 `read_header`, which copes with the shapes historians' pages use: "Author, Work (Date)",
@@ -18,7 +37,9 @@ descriptive sentence such as "Alexander Orlov was a NKVD officer who escaped ...
 """
 
 import calendar
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
@@ -172,6 +193,14 @@ class PackSource:
     header: Header
     text: str
     line: int  # where "(N) header" is
+    # The fields under the header, by model field name (image, image_kind, alt_text,
+    # caption, credit, licence, head_note, is_interpretation): only those the pack states.
+    fields: dict = field(default_factory=dict)
+
+    @property
+    def image(self):
+        """The file name of the source's image in the pack's zip, or ''."""
+        return self.fields.get("image", "")
 
     @property
     def author(self):
@@ -315,14 +344,95 @@ def _read_sources(numbered_lines, end_line):
         seen[number] = line
         if not header_text:
             raise PackError(line, f"source ({number}) has no header after its number.")
+        fields, body = _read_fields(number, body)
         text = _join_paragraphs(body)
-        if not text:
+        if not text and "image" not in fields:
             raise PackError(line, f"source ({number}) has no text.")
         header = read_header(header_text, line=line)
         sources.append(
-            PackSource(number=number, header_text=header_text, header=header, text=text, line=line)
+            PackSource(
+                number=number,
+                header_text=header_text,
+                header=header,
+                text=text,
+                line=line,
+                fields=fields,
+            )
         )
     return sources
+
+
+# "Name: value" lines under a source's header: the pack's name -> the model's field.
+FIELD_NAMES = {
+    "image": "image",
+    "kind": "image_kind",
+    "alt": "alt_text",
+    "caption": "caption",
+    "credit": "credit",
+    "licence": "licence",
+    "license": "licence",
+    "head note": "head_note",
+    "interpretation": "is_interpretation",
+}
+FIELD_LINE = re.compile(
+    r"^(?P<name>" + "|".join(FIELD_NAMES) + r")\s*:\s*(?P<value>.*)$", re.IGNORECASE
+)
+FIELD_LIMITS = {"alt_text": 1000, "credit": 300, "licence": 200}
+IMAGE_KINDS = ("photograph", "cartoon", "poster", "map")
+IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(?:png|jpe?g|webp|gif)$", re.IGNORECASE)
+YES, NO = {"yes", "true"}, {"no", "false"}
+
+
+def _read_fields(number, body):
+    """Split the "Name: value" lines at the top of a source's body from its text."""
+    fields, lines = {}, list(body)
+    while lines and not lines[0][1].strip():
+        lines.pop(0)
+    while lines:
+        n, line = lines[0]
+        match = FIELD_LINE.match(line.strip())
+        if not match:
+            break
+        lines.pop(0)
+        name, value = FIELD_NAMES[match["name"].lower()], match["value"].strip()
+        if name in fields:
+            raise PackError(n, f'source ({number}) gives "{match["name"]}:" twice.')
+        fields[name] = _field_value(number, n, name, value)
+    if "image" in fields:
+        for needed, what in (("alt_text", "Alt:"), ("image_kind", "Kind:")):
+            if needed not in fields:
+                line = body[0][0] if body else 0
+                raise PackError(
+                    line, f'source ({number}) has an image but no "{what}" line under it.'
+                )
+    return fields, lines
+
+
+def _field_value(number, line, name, value):
+    if not value:
+        raise PackError(line, f"source ({number}): the line says nothing after the colon.")
+    if name == "image" and not IMAGE_NAME.fullmatch(value):
+        raise PackError(
+            line,
+            f'source ({number}): "{_short(value)}" is not an image file name; give the name '
+            "of a .png, .jpg, .webp or .gif at the top of the zip, e.g. low-1936.png.",
+        )
+    if name == "image_kind":
+        value = value.lower()
+        if value not in IMAGE_KINDS:
+            raise PackError(
+                line,
+                f'source ({number}): "{_short(value)}" is not a kind of image; '
+                f"say {', '.join(IMAGE_KINDS[:-1])} or {IMAGE_KINDS[-1]}.",
+            )
+    if name == "is_interpretation":
+        if value.lower() not in YES | NO:
+            raise PackError(line, f'source ({number}): "Interpretation:" is yes or no.')
+        return value.lower() in YES
+    limit = FIELD_LIMITS.get(name)
+    if limit and len(value) > limit:
+        raise PackError(line, f"source ({number}): longer than {limit} characters.")
+    return value
 
 
 def read_header(text, line=0):
@@ -445,3 +555,89 @@ def _date_from(match, printed, line):
 
 def _short(text, limit=60):
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# A pack's zip -----------------------------------------------------------------------------
+
+MAX_ARCHIVE_MEMBERS = 200
+MAX_ARCHIVE_MEMBER_BYTES = 10 * 1024 * 1024  # as sources.images.MAX_IMAGE_BYTES
+MAX_ARCHIVE_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # images barely compress; text a few times: 100 is a bomb
+PACK_TEXT_LIMIT = 2 * 1024 * 1024
+
+
+class ArchiveError(ValueError):
+    """A zip that is not a pack's: the message says why, for the teacher."""
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A pack's zip, read: the pack's text (bytes) and its files by name."""
+
+    text: bytes
+    files: dict
+
+
+def read_archive(data):
+    """Read a pack's zip (bytes) into an `Archive`, or raise `ArchiveError`.
+
+    Nothing is extracted to disk: members are read by name into memory, each only up to
+    its limit, so a lying header cannot make a member bigger than it says.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise ArchiveError("the file is not a zip (nor a UTF-8 text file).") from None
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            raise ArchiveError(
+                f"the zip holds {len(members)} files, more than {MAX_ARCHIVE_MEMBERS}: "
+                "a pack's zip holds its text and the images it names."
+            )
+        total = 0
+        for info in members:
+            name = info.filename
+            if "/" in name or "\\" in name or name in {".", ".."} or name.startswith("."):
+                raise ArchiveError(
+                    f'"{_short(name)}": the files of a pack\'s zip sit at its top level, '
+                    "not in folders: zip the files themselves, not their folder."
+                )
+            if info.flag_bits & 0x1:
+                raise ArchiveError(f'"{_short(name)}" is encrypted: zip it without a password.')
+            limit = PACK_TEXT_LIMIT if name.lower().endswith(".txt") else MAX_ARCHIVE_MEMBER_BYTES
+            if info.file_size > limit:
+                raise ArchiveError(f'"{_short(name)}" is larger than {limit // (1024 * 1024)} MB.')
+            if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                raise ArchiveError(
+                    f'"{_short(name)}" unpacks to {info.file_size // info.compress_size or 0} '
+                    "times its size: not a pack's file (a zip bomb?)."
+                )
+            total += info.file_size
+            if total > MAX_ARCHIVE_TOTAL_BYTES:
+                raise ArchiveError(
+                    f"the zip unpacks to more than {MAX_ARCHIVE_TOTAL_BYTES // (1024 * 1024)} MB."
+                )
+        texts = [info for info in members if info.filename.lower().endswith(".txt")]
+        if len(texts) != 1:
+            raise ArchiveError(
+                "a pack's zip holds exactly one .txt file, the pack itself"
+                + (f"; this one holds {len(texts)}." if texts else "; this one holds none.")
+            )
+        files = {}
+        try:
+            for info in members:
+                limit = PACK_TEXT_LIMIT if info in texts else MAX_ARCHIVE_MEMBER_BYTES
+                with archive.open(info) as member:
+                    content = member.read(limit + 1)
+                if len(content) > limit:
+                    raise ArchiveError(f'"{_short(info.filename)}" is larger than it says.')
+                files[info.filename] = content
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+            raise ArchiveError("the zip is damaged: zip the files again.") from None
+    text = files.pop(texts[0].filename)
+    return Archive(text=text, files=files)
+
+
+def is_zip(data):
+    return data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06"

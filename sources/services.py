@@ -5,20 +5,36 @@ the admin's preview and `import_sources --dry-run` show that plan. `import_pack`
 out in one transaction: a pack is imported whole or not at all.
 
 Importing a pack again (same unit slug) updates the unit and its sources in place, matched
-by number. When a source's header is unchanged, only its text is taken from the pack: the
-author, title, date and context note parsed from the header are what teachers correct in
-the admin, and re-importing must not undo their corrections.
+by number; a source whose text changed is announced with `signals.text_corrected` (so that
+answers pointing into the old text follow), and what the receivers report is in the result.
+
+A pack with images comes as a zip (`packs.read_archive`): the images it names are checked
+(`images.check_image`) while planning, so the preview already refuses a bad one. The fields
+under a source's header (image, alt text, caption, credit, licence, head note,
+interpretation) are taken when the pack states them and differ; a pack never clears them.
+
+When a source's header is unchanged, only its text is taken from the pack: the author,
+title, date and context note parsed from the header are what teachers correct in the admin,
+and re-importing must not undo their corrections.
 """
 
+import hashlib
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from .images import check_image, refresh_renditions, stored_name
 from .models import Author, Source, Unit
 from .packs import Pack, PackError, PackSource, parse_pack
+from .signals import announce_text_corrected
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -56,6 +72,8 @@ class ImportPlan:
     authors: dict  # lower-cased name -> existing Author
     new_authors: list[str]
     kept: list[int]  # numbers in the library's unit that the pack does not have
+    images: dict = field(default_factory=dict)  # the zip's files by name
+    checked_images: dict = field(default_factory=dict)  # name -> images.CheckedImage
 
     @property
     def creates_unit(self):
@@ -87,6 +105,12 @@ class ImportResult:
     unchanged: int
     authors_created: int
     kept: list[int]
+    # (number, what followed) for each source whose text was corrected, e.g.
+    # (3, "12 answers re-anchored, 1 passage lost"): told to the editor.
+    corrections: list[tuple[int, str]] = field(default_factory=list)
+
+    def correction_reports(self):
+        return [f"Source ({number}) corrected: {report}." for number, report in self.corrections]
 
     def summary(self):
         if self.unit_created:
@@ -105,9 +129,13 @@ class ImportResult:
         return text
 
 
-def plan_import(data, slug=None, *, lock=False):
-    """Read a pack (text or UTF-8 bytes) and plan its import; raise PackError if malformed."""
+def plan_import(data, slug=None, *, lock=False, images=None):
+    """Read a pack (text or UTF-8 bytes) and plan its import; raise PackError if malformed.
+
+    `images` are the other files of the pack's zip, by name (None for a plain text pack).
+    """
     pack = parse_pack(data)
+    checked = _check_images(pack, images)
     slug = slug or pack.slug
     if not slug:
         raise PackError(pack.title_line, "the title gives no web address (slug); choose one.")
@@ -123,7 +151,8 @@ def plan_import(data, slug=None, *, lock=False):
         for author in Author.objects.annotate(lowered=Lower("name")).filter(lowered__in=wanted)
     }
     planned_sources = [
-        _plan_source(parsed, existing.get(parsed.number), authors) for parsed in pack.sources
+        _plan_source(parsed, existing.get(parsed.number), authors, images)
+        for parsed in pack.sources
     ]
     new_authors = {}  # lower-cased -> as first printed, in the pack's order
     for planned in planned_sources:
@@ -147,15 +176,49 @@ def plan_import(data, slug=None, *, lock=False):
         authors=authors,
         new_authors=list(new_authors.values()),
         kept=sorted(set(existing) - numbers),
+        images=images or {},
+        checked_images=checked,
     )
 
 
-def _plan_source(parsed, source, authors):
+def _check_images(pack, images):
+    """{name: CheckedImage} of the images the pack names; PackError naming the source's line
+    for one that is missing or refused."""
+    checked = {}
+    for parsed in pack.sources:
+        name = parsed.image
+        if not name:
+            continue
+        if images is None:
+            raise PackError(
+                parsed.line,
+                f'source ({parsed.number}) names the image "{name}": upload the pack as a .zip '
+                "holding the text file and its images.",
+            )
+        if name not in images:
+            raise PackError(
+                parsed.line,
+                f'source ({parsed.number}) names the image "{name}", which is not in the zip.',
+            )
+        try:
+            checked[name] = check_image(images[name], name=f'the image "{name}"')
+        except ValidationError as error:
+            raise PackError(parsed.line, f"source ({parsed.number}): {error.messages[0]}") from None
+    return checked
+
+
+def _plan_source(parsed, source, authors, images=None):
     if source is None:
         return PlannedSource(parsed, None, CREATE)
     changes = []
     if source.text != parsed.text:
         changes.append("text")
+    for name, value in parsed.fields.items():
+        if name == "image":
+            if not _same_image(source, (images or {}).get(value)):
+                changes.append("image")
+        elif getattr(source, name) != value:
+            changes.append(name)
     if source.header != parsed.header_text:
         changes.append("header")
         wanted = _header_values(parsed)
@@ -178,13 +241,24 @@ def _header_values(parsed):
     }
 
 
+def _same_image(source, data):
+    if not source.image or data is None:
+        return False
+    try:
+        with source.image.storage.open(source.image.name, "rb") as stored:
+            return stored.read() == data
+    except OSError:  # the stored file is gone: take the pack's
+        return False
+
+
 @transaction.atomic
-def import_pack(data, slug=None):
+def import_pack(data, slug=None, images=None):
     """Import a pack whole or not at all; return an ImportResult with the counts.
 
-    Raises PackError (naming the line) for a malformed pack; nothing is written then.
+    `images` are the other files of the pack's zip, by name. Raises PackError (naming the
+    line) for a malformed pack; nothing is written to the database then.
     """
-    plan = plan_import(data, slug, lock=True)
+    plan = plan_import(data, slug, lock=True, images=images)
     pack = plan.pack
 
     unit = plan.unit
@@ -217,22 +291,39 @@ def import_pack(data, slug=None):
             author.description = header.author_description
             author.save(update_fields=["description"])
 
+    corrections = []
     for planned in plan.sources:
         if planned.action == UNCHANGED:
             continue
         parsed = planned.parsed
         source = planned.existing or Source(unit=unit, number=parsed.number)
+        old_text = source.text if planned.existing else None
         source.text = parsed.text
         if planned.reads_header:
             source.header = parsed.header_text
             source.author = authors.get(parsed.author.lower()) if parsed.author else None
             for name, value in _header_values(parsed).items():
                 setattr(source, name, value)
+        for name, value in parsed.fields.items():
+            if name != "image":
+                setattr(source, name, value)
+        new_image = parsed.image and (planned.action == CREATE or "image" in planned.changes)
+        previous = (source.image.name, list(source.renditions)) if new_image else None
+        if new_image:
+            checked = plan.checked_images[parsed.image]
+            name = stored_name(parsed.image, checked)
+            source.image.save(name, ContentFile(plan.images[parsed.image]), save=False)
         try:
             source.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise PackError(parsed.line, f"source ({parsed.number}): {_messages(error)}") from None
         source.save()
+        if new_image:
+            refresh_renditions(source, *previous)
+        if old_text is not None:
+            corrections += [
+                (source.number, report) for report in announce_text_corrected(source, old_text)
+            ]
 
     return ImportResult(
         unit=unit,
@@ -243,6 +334,7 @@ def import_pack(data, slug=None):
         unchanged=plan.unchanged,
         authors_created=authors_created,
         kept=plan.kept,
+        corrections=corrections,
     )
 
 
@@ -256,3 +348,50 @@ def _messages(error):
         for name, messages in error.message_dict.items()
         for message in messages
     )
+
+
+# A zip between the preview and the confirmation ----------------------------------------
+# The preview's confirmation form carries the pack's text signed (purgeclass.signed); a
+# zip's images are too big for that, so the zip waits in storage under a random name, and
+# the signed payload names it with its SHA-256: the confirmation imports exactly what was
+# previewed. Abandoned ones are swept at the next upload.
+
+HELD_FOLDER = "sources/incoming"
+HELD_FOR = timedelta(hours=2)
+
+
+def hold_archive(data, storage=default_storage):
+    """Keep a previewed zip until its confirmation; return (name, sha256)."""
+    _sweep_held(storage)
+    name = storage.save(f"{HELD_FOLDER}/{secrets.token_hex(16)}.zip", ContentFile(data))
+    return name, hashlib.sha256(data).hexdigest()
+
+
+def held_archive(name, digest, storage=default_storage):
+    """The held zip's bytes, or None if it is gone or not the one that was previewed."""
+    if not (isinstance(name, str) and name.startswith(f"{HELD_FOLDER}/") and ".." not in name):
+        return None
+    try:
+        with storage.open(name, "rb") as held:
+            data = held.read()
+    except (OSError, ValueError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == digest else None
+
+
+def release_archive(name, storage=default_storage):
+    storage.delete(name)
+
+
+def _sweep_held(storage):
+    try:
+        _, names = storage.listdir(HELD_FOLDER)
+    except (OSError, NotImplementedError):
+        return
+    for name in names:
+        path = f"{HELD_FOLDER}/{name}"
+        try:
+            if timezone.now() - storage.get_modified_time(path) > HELD_FOR:
+                storage.delete(path)
+        except (OSError, NotImplementedError):
+            continue

@@ -22,7 +22,6 @@ from .forms.assignments import (
     QuestionInlineFormSet,
     kind_fieldsets,
     question_problems,
-    source_label,
 )
 from .naming import admin_link, counted
 from .scope import TeacherScopedMixin
@@ -53,7 +52,7 @@ def preview_url(assignment):
 def settings_summary(question, sources):
     parts = question.rules.summary(question.settings or {}, question.key or {})
     if sources:
-        parts.append("Sources: " + ", ".join(source_label(s) for s in sources))
+        parts.append("Sources: " + ", ".join(s.label for s in sources))
     return " · ".join(parts)
 
 

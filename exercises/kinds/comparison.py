@@ -5,9 +5,8 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 
 from .base import QuestionKind
-from .shared.answer_form import AnswerForm, choice_field, source_choice_label, text_field
+from .shared.answer_form import AnswerForm, choice_field, text_field
 from .shared.charts import Bar, BarChart
-from .shared.charts import source_label as chart_label
 from .shared.demo import JUSTIFICATIONS, TRIAL_ENQUIRY, DemoQuestion
 from .shared.text import (
     as_mapping,
@@ -15,7 +14,6 @@ from .shared.text import (
     clean_text,
     min_length_reason,
     source_ids,
-    source_label,
 )
 
 # The kind's questions in the demo assignment (exercises/demo.py).
@@ -91,7 +89,7 @@ class Comparison(QuestionKind):
         def named(source_id):
             for source in sources:
                 if str(source.pk) == str(source_id):
-                    return source_choice_label(source)
+                    return source.label
             return ""
 
         return {
@@ -143,8 +141,8 @@ class Comparison(QuestionKind):
         chosen, expected = by_id.get(str(response.get("choice"))), by_id.get(str(key.get("choice")))
         return {
             "enquiry": settings.get("enquiry", ""),
-            "chosen": source_label(chosen) if chosen else "",
-            "expected": source_label(expected) if expected else "",
+            "chosen": chosen.label if chosen else "",
+            "expected": expected.label if expected else "",
             "justification": response.get("justification", ""),
         }
 
@@ -173,7 +171,7 @@ class Comparison(QuestionKind):
         key = str((question.key or {}).get("choice") or "")
         bars = [
             Bar(
-                chart_label(source),
+                source.label,
                 counts.get(str(source.pk), 0),
                 answered,
                 key=str(source.pk) == key,
@@ -193,7 +191,7 @@ class Comparison(QuestionKind):
 
     def featured_parts(self, response, settings, sources_by_id):
         source = sources_by_id.get(str(response.get("choice")))
-        chosen = source_choice_label(source) if source else "none"
+        chosen = source.label if source else "none"
         return [("More reliable", chosen), ("Why", response.get("justification", ""))]
 
     # The demo class (exercises/demo.py): the kind's questions in the demo assignment and a
@@ -214,7 +212,7 @@ class ComparisonAnswerForm(AnswerForm):
     def add_answer_fields(self):
         self.fields["choice"] = choice_field(
             "The more reliable source",
-            [(str(source.pk), source_choice_label(source)) for source in self.sources],
+            [(str(source.pk), source.label) for source in self.sources],
             message="Choose one of the sources named in the question.",
         )
         minimum = self.question.settings.get("min_justification") or 0

@@ -14,7 +14,6 @@ from purgeclass import client_json
 from .base import QuestionKind
 from .shared.answer_form import RANGES_MAX_CHARS, AnswerForm
 from .shared.charts import Bar, BarChart
-from .shared.charts import source_label as chart_label
 from .shared.demo import DemoQuestion, find_passages
 from .shared.ranges import (
     clean_ranges,
@@ -25,7 +24,7 @@ from .shared.ranges import (
     toggle_range,
     unmark_range,
 )
-from .shared.text import as_mapping, clean_text, lines_of, source_label, to_points
+from .shared.text import as_mapping, clean_text, lines_of, to_points
 
 # Key passages as a teacher quotes them: typographic quotes and dashes match plain ones.
 # The analytics' heat map: shades besides "nobody marked it", passages listed, F1 buckets.
@@ -86,7 +85,7 @@ def ranges_from_quotes(lines, source):
                 ValidationError(
                     "“%(quote)s” is not in %(source)s. Copy the words exactly as the source "
                     "has them.",
-                    params={"quote": quote, "source": source_label(source)},
+                    params={"quote": quote, "source": source.label},
                     code="quote_not_found",
                 )
                 for quote in missing
@@ -243,7 +242,7 @@ class Highlight(QuestionKind):
         heat = heat_segments(source.text, answered, key_ranges, counted.answers)
         marked = [segment for segment in heat if segment.count]
         panel = {
-            "source_text_title": chart_label(source),
+            "source_text_title": source.label,
             "heat": heat,
             "top_passages": sorted(marked, key=lambda s: (-s.count, s.start))[:TOP_PASSAGES],
         }

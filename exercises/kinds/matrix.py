@@ -9,12 +9,11 @@ from django.db.models import Count, Q
 from django.utils.text import Truncator
 
 from .base import QuestionKind
-from .shared.answer_form import AnswerForm, choice_field, source_choice_label
+from .shared.answer_form import AnswerForm, choice_field
 from .shared.charts import percent
-from .shared.charts import source_label as chart_label
 from .shared.counting import JSONText
 from .shared.demo import DemoQuestion
-from .shared.text import as_mapping, clean_text, lines_of, source_ids, source_label, to_points
+from .shared.text import as_mapping, clean_text, lines_of, source_ids, to_points
 
 VERDICTS = {
     "supports": "Supports the claim",
@@ -83,7 +82,7 @@ class Matrix(QuestionKind):
     def _clean_verdicts(self, verdicts, sources, *, complete):
         verdicts = as_mapping(verdicts, "The verdicts")
         ids = source_ids(sources)
-        labels = {str(s.pk): source_label(s) for s in sources}
+        labels = {str(s.pk): s.label for s in sources}
         cleaned = {}
         for source_id, verdict in verdicts.items():
             source_id = str(source_id)
@@ -125,7 +124,7 @@ class Matrix(QuestionKind):
         if not self.is_answered(response):
             return "not answered"
         given = response.get("verdicts") or {}
-        missing = [source_label(s) for s in sources or () if str(s.pk) not in given]
+        missing = [s.label for s in sources or () if str(s.pk) not in given]
         if missing:
             return "no verdict for " + ", ".join(missing)
         return None
@@ -138,7 +137,7 @@ class Matrix(QuestionKind):
         return {
             "matrix_rows": [
                 {
-                    "source": source_choice_label(source),
+                    "source": source.label,
                     "given": VERDICTS.get(given.get(str(source.pk)), "No verdict"),
                     "expected": VERDICTS.get(expected.get(str(source.pk)), ""),
                     "right": given.get(str(source.pk)) == expected.get(str(source.pk)),
@@ -199,7 +198,7 @@ class Matrix(QuestionKind):
             "claim": settings.get("claim", ""),
             "rows": [
                 (
-                    source_label(source),
+                    source.label,
                     VERDICTS.get(given.get(str(source.pk)), "—"),
                     VERDICTS.get(wanted.get(str(source.pk)), "—"),
                     given.get(str(source.pk)) == wanted.get(str(source.pk)),
@@ -240,7 +239,7 @@ class Matrix(QuestionKind):
         rows = [
             MatrixRow(
                 source=source,
-                label=chart_label(source),
+                label=source.label,
                 counts={
                     verdict: counted.totals[f"verdict_{question.pk}_{source.pk}_{verdict}"]
                     for verdict in VERDICTS
@@ -417,7 +416,7 @@ class MatrixChart:
 class MatrixAnswerForm(AnswerForm):
     def add_answer_fields(self):
         for source in self.sources:
-            label = source_choice_label(source)
+            label = source.label
             self.fields[f"verdict-{source.pk}"] = choice_field(
                 label,
                 list(VERDICTS.items()),

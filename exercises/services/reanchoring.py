@@ -3,6 +3,7 @@ pointed at the same words again, so that no marked passage silently marks differ
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db.models import F
 
@@ -32,15 +33,38 @@ def reanchor_ranges(data, text):
     return updated
 
 
+@dataclass(frozen=True)
+class Reanchored:
+    """What re-anchoring did after one correction, as the editor is told it."""
+
+    keys: int = 0
+    answers: int = 0
+    lost: int = 0  # marked passages (in keys and answers) whose words are gone
+
+    def __str__(self):
+        parts = [f"{self.answers} {_plural(self.answers, 'answer')} re-anchored"]
+        if self.keys:
+            parts.append(f"{self.keys} answer {_plural(self.keys, 'key')} re-anchored")
+        parts.append(f"{self.lost} {_plural(self.lost, 'passage')} lost")
+        return ", ".join(parts)
+
+    def __bool__(self):
+        return bool(self.keys or self.answers or self.lost)
+
+
+def _plural(count, word):
+    return word if count == 1 else word + "s"
+
+
 def reanchor_highlights(source):
     """After `source.text` changed, point every highlight key and answer on it at the same
     words again, so that no range silently marks different words.
 
     Answers are rewritten with a revision bump (conditional, retried on a race), so a
     student's tab still holding the old offsets gets "changed elsewhere" instead of
-    saving offsets into the new text. Returns (questions changed, answers changed).
+    saving offsets into the new text. Returns a `Reanchored` with the counts.
     """
-    questions_changed = answers_changed = 0
+    keys = answers = lost = 0
     questions = Question.objects.filter(
         kind=Question.Kind.HIGHLIGHT, question_sources__source=source
     ).distinct()
@@ -48,45 +72,37 @@ def reanchor_highlights(source):
         key = reanchor_ranges(question.key, source.text)
         if key is not None:
             Question.objects.filter(pk=question.pk).update(key=key)
-            questions_changed += 1
+            keys += 1
+            lost += _newly_lost(question.key, key)
         for answer in question.answers.all():
-            answers_changed += _reanchor_answer(answer, source.text)
-    if questions_changed or answers_changed:
-        log.info(
-            "Source %s corrected: re-anchored %s highlight keys and %s answers",
-            source.pk,
-            questions_changed,
-            answers_changed,
-        )
-    return questions_changed, answers_changed
+            changed, newly_lost = _reanchor_answer(answer, source.text)
+            answers += changed
+            lost += newly_lost
+    result = Reanchored(keys, answers, lost)
+    if result:
+        log.info("Source %s corrected: %s", source.pk, result)
+    return result
+
+
+def _newly_lost(before, after):
+    return len(after.get("lost") or []) - len((before or {}).get("lost") or [])
 
 
 def _reanchor_answer(answer, text, attempts=5):
+    """(1, passages lost) if the answer was rewritten, (0, 0) if it had nothing to move."""
     for _ in range(attempts):
         response = reanchor_ranges(answer.response, text)
         if response is None:
-            return 0
+            return 0, 0
         if Answer.objects.filter(pk=answer.pk, revision=answer.revision).update(
             response=response, revision=F("revision") + 1
         ):
-            return 1
+            return 1, _newly_lost(answer.response, response)
         answer.refresh_from_db(fields=["response", "revision"])  # the student just saved
     raise RuntimeError(f"Could not re-anchor answer {answer.pk}: it kept changing.")
 
 
-def remember_source_text(sender, instance, raw=False, update_fields=None, **kwargs):
-    """pre_save on Source: note the text as stored, to compare after the save."""
-    instance._text_before_save = None
-    if raw or not instance.pk or (update_fields is not None and "text" not in update_fields):
-        return
-    instance._text_before_save = (
-        type(instance).objects.filter(pk=instance.pk).values_list("text", flat=True).first()
-    )
-
-
-def reanchor_after_correction(sender, instance, created=False, raw=False, **kwargs):
-    """post_save on Source: re-anchor highlights if the text changed."""
-    before = getattr(instance, "_text_before_save", None)
-    if raw or created or before is None or before == instance.text:
-        return
-    reanchor_highlights(instance)
+def reanchor_after_correction(sender, source, old_text, **kwargs):
+    """Receiver of `sources.signals.text_corrected`: re-anchor highlights on the source and
+    report the counts to the editor (nothing when no highlight was on it)."""
+    return reanchor_highlights(source) or None

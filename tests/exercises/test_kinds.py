@@ -1,7 +1,6 @@
 """The rules of the seven question kinds: settings, responses, scoring, completeness."""
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,11 +9,13 @@ from hypothesis import strategies as st
 
 from exercises import kinds
 from exercises.kinds import KINDS, MAX_TEXT_LENGTH
+from sources.models import Author, Source
 
 TEXT = "The nest of wreckers and spies has been exposed. Fascist agent Trotsky leads them."
-ZINOVIEV = SimpleNamespace(pk=4, number=4, author="Zinoviev", text="I am fully guilty.")
-OBSERVER = SimpleNamespace(pk=5, number=5, author="The Observer", text="It is futile.")
-WORKER = SimpleNamespace(pk=15, number=15, author="Campbell", text=TEXT)
+# Sources as the rules see them (unsaved: the rules never touch the database).
+ZINOVIEV = Source(pk=4, number=4, author=Author(name="Zinoviev"), text="I am fully guilty.")
+OBSERVER = Source(pk=5, number=5, author=Author(name="The Observer"), text="It is futile.")
+WORKER = Source(pk=15, number=15, author=Author(name="Campbell"), text=TEXT)
 rating, comparison, opvl = KINDS["rating"], KINDS["comparison"], KINDS["opvl"]
 highlight, matrix, choice, written = (
     KINDS[k] for k in ("highlight", "matrix", "choice", "written")

@@ -2,9 +2,12 @@
 
 import json
 
+from django.forms.models import model_to_dict
+from django.test import Client
 from django.urls import reverse
 
 from exercises.models import Answer, Question
+from tests import factories
 
 from .conftest import DAILY_WORKER, autosave
 
@@ -18,8 +21,18 @@ def mark(client, world, *phrases):
 
 
 def correct(source, new_text):
-    source.text = new_text
-    source.save()
+    """Correct the text as staff do, in the source's admin page; return the page after it."""
+    editor = Client()
+    editor.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    fields = model_to_dict(source, exclude=["image"])
+    data = {name: "" if value is None else value for name, value in fields.items()}
+    data["text"] = new_text
+    url = reverse("admin:sources_source_change", args=[source.pk])
+    response = editor.post(url, data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    source.refresh_from_db()
+    assert source.text == new_text
+    return response
 
 
 def answer_of(world):
@@ -44,7 +57,9 @@ def test_the_answer_key_is_re_anchored_too(world):
 
 def test_marked_words_that_are_gone_are_removed_and_flagged(student_client, world):
     mark(student_client, world, "Fascist agent Trotsky", "nest of wreckers")
-    correct(world.sources[0], DAILY_WORKER.replace("nest of wreckers", "group of saboteurs"))
+    page = correct(world.sources[0], DAILY_WORKER.replace("nest of wreckers", "group of saboteurs"))
+    told = [str(message) for message in page.context["messages"]]
+    assert "Text corrected: 1 answer re-anchored, 1 passage lost." in told
     response = answer_of(world).response
     assert [r["quote"] for r in response["ranges"]] == ["Fascist agent Trotsky"]
     assert [r["quote"] for r in response["lost"]] == ["nest of wreckers"]
@@ -87,3 +102,16 @@ def test_teacher_preview_still_opens_after_a_correction(client, world):
     assert Question.objects.get(pk=world.q["highlight"].pk).key["lost"][0]["quote"] == (
         "Fascist agent Trotsky"
     )
+
+
+def test_the_editor_is_told_nothing_moved_when_no_highlight_is_on_the_source(world):
+    page = correct(world.sources[2], "Source text 2, corrected.")
+    assert not any("re-anchored" in str(message) for message in page.context["messages"])
+
+
+def test_saving_a_source_without_changing_its_text_leaves_answers_alone(student_client, world):
+    mark(student_client, world, "Fascist agent Trotsky")
+    before = answer_of(world)
+    correct(world.sources[0], DAILY_WORKER)
+    after = answer_of(world)
+    assert after.revision == before.revision

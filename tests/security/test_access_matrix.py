@@ -831,6 +831,10 @@ def write_doc(rows):
         "```\n" + outcomes + "\n```\n\n"
         "Pages that change something are requested with GET and with a real POST; "
         "`[name]` rows are the changelist's actions, run on the class's object.\n\n"
+        "Uploaded files (the images of visual sources, under MEDIA_URL) are not app URLs: "
+        "the app serves them only with DEBUG on, in development; in production the proxy "
+        "or the object store serves them, to anyone with the link, as the source pages "
+        "that show them are public.\n\n"
         "```\n" + render(rows) + "\n```\n",
         encoding="utf-8",
     )

@@ -191,6 +191,11 @@ def test_the_same_reimport_without_a_failure_does_write_it_all(
     (passage,) = answer.response["ranges"]
     source = Source.objects.get(pk=imported.pk)
     assert source.text[passage["start"] : passage["end"]] == passage["quote"]
+    told = [str(m) for m in superuser_client.get(response.url).context["messages"]]
+    assert (
+        "Source (1) corrected: 1 answer re-anchored, 1 answer key re-anchored, 0 passages lost."
+        in told
+    )
 
 
 # The student CSV import ------------------------------------------------------------------

@@ -8,6 +8,7 @@ analytics and in the admin, must show it escaped and never raw.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.html import escape
 
 from exercises.models import Question
 from tests import factories
+from tests.sources.images import image_bytes
 
 from .conftest import add_question
 
@@ -50,6 +52,11 @@ def hostile(world):
     author.save()
     source.title, source.header = mark("work"), mark("header")
     source.context_note = mark("context-note")
+    source.head_note = mark("head-note")
+    source.alt_text, source.caption = mark("alt-text"), mark("caption")
+    source.credit, source.licence = mark("credit"), mark("licence")
+    source.image_kind = "cartoon"
+    source.image.save("cartoon.png", ContentFile(image_bytes(120, 80)), save=False)
     source.text = mark("source-text") + "\n\n" + source.text
     source.save()
 
@@ -103,7 +110,10 @@ def page(user, url, **kwargs):
     return response.content.decode()
 
 
-SOURCE = ["author", "author-description", "work", "context-note", "source-text"]
+SOURCE = [
+    *("author", "author-description", "work", "context-note", "source-text", "head-note"),
+    *("alt-text", "caption", "credit", "licence"),
+]
 ASSIGNMENT = ["assignment", "instructions", "prompt", "enquiry", "label", "claim", "option"]
 
 

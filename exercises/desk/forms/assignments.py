@@ -23,11 +23,6 @@ SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 80})
 LINES = forms.Textarea(attrs={"rows": 6, "cols": 80})
 
 
-def source_label(source):
-    author = f" ({source.author})" if source.author_id else ""
-    return f"Source {source.number}{author}"
-
-
 def question_problems(question, sources):
     """What keeps a question from being set to students, in words a teacher can act on."""
     rules = KINDS[question.kind]
@@ -335,7 +330,7 @@ class AssignmentSourceFormSet(forms.BaseInlineFormSet):
             if source is None or (self.can_delete and self._should_delete_form(form)):
                 continue
             if source.pk in seen:
-                label = source_label(source)
+                label = source.label
                 form.add_error("source", f"{label} is already in this list.")
                 twice.append(label)
             seen.add(source.pk)

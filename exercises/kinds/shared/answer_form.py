@@ -33,12 +33,6 @@ def choice_field(label, choices, *, message, input_class="form-check-input"):
     )
 
 
-def source_choice_label(source):
-    """A source as a student picks it: its number and its author's name."""
-    author = source.author.name if source.author_id else ""
-    return f"Source {source.number}" + (f" ({author})" if author else "")
-
-
 # The fields an answer form posts besides the answer, the one list of them: the tokens (the
 # CSRF token, and the one naming the student the page was made for, exercises.kept_answers),
 # the revision the student's copy was based on, and the buttons a highlight or sequence

@@ -13,11 +13,6 @@ def percent(part, whole):
     return round(100 * part / whole) if whole else 0
 
 
-def source_label(source):
-    author = source.author.name if source.author_id else ""
-    return f"Source {source.number}" + (f" ({author})" if author else "")
-
-
 @dataclass
 class Bar:
     """One bar: how many of `total` answered this way."""

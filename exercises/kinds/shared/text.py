@@ -59,11 +59,6 @@ def source_ids(sources):
     return [str(source.pk) for source in sources]
 
 
-def source_label(source):
-    author = getattr(source, "author", None)
-    return f"Source {source.number}" + (f" ({author})" if author else "")
-
-
 def min_length_reason(text, settings, field_label):
     minimum = settings.get("min_justification") or settings.get("min_length") or 0
     if minimum and len((text or "").strip()) < minimum:

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
-from sources.packs import PackError
+from sources.packs import ArchiveError, PackError, is_zip, read_archive
 from sources.services import import_pack, plan_import
 
-MAX_PACK_BYTES = 2 * 1024 * 1024
+MAX_PACK_BYTES = 50 * 1024 * 1024  # a zip of a pack and its images
+MAX_TEXT_PACK_BYTES = 2 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -19,7 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="the pack, a UTF-8 text file")
+        parser.add_argument(
+            "path", help="the pack: a UTF-8 text file, or a .zip of it and the images it names"
+        )
         parser.add_argument("--slug", help="the unit's web address (default: from its title)")
         parser.add_argument(
             "--dry-run", action="store_true", help="check the pack and say what would change"
@@ -32,21 +35,29 @@ class Command(BaseCommand):
                 validate_slug(slug)
             except ValidationError as error:
                 raise CommandError(f"--slug {slug!r}: {' '.join(error.messages)}") from None
-        data = self._read(Path(path))
+        data, images = self._read(Path(path)), None
         try:
+            if is_zip(data):
+                archive = read_archive(data)
+                data, images = archive.text, archive.files
+            elif len(data) > MAX_TEXT_PACK_BYTES:
+                kb = MAX_TEXT_PACK_BYTES // 1024
+                raise CommandError(f"{path}: larger than {kb} KB; not a pack?")
             if dry_run:
-                self._describe(plan_import(data, slug))
+                self._describe(plan_import(data, slug, images=images))
             else:
-                result = import_pack(data, slug)
+                result = import_pack(data, slug, images=images)
                 if verbosity:
                     self.stdout.write(self.style.SUCCESS(f"Imported {result.summary()}"))
-        except PackError as error:
+                    for report in result.correction_reports():
+                        self.stdout.write(report)
+        except (PackError, ArchiveError) as error:
             raise CommandError(f"{path}: {error}") from None
 
     def _read(self, path):
         try:
             if path.stat().st_size > MAX_PACK_BYTES:
-                raise CommandError(f"{path}: larger than {MAX_PACK_BYTES // 1024} KB; not a pack?")
+                raise CommandError(f"{path}: larger than {MAX_PACK_BYTES // 2**20} MB; not a pack?")
             return path.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"{path}: no such file") from None
