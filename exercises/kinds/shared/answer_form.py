@@ -35,9 +35,9 @@ def choice_field(label, choices, *, message, input_class="form-check-input"):
 
 # The fields an answer form posts besides the answer, the one list of them: the tokens (the
 # CSRF token, and the one naming the student the page was made for, exercises.kept_answers),
-# the revision the student's copy was based on, and the buttons a highlight or sequence
-# question posts without JavaScript. The answering script gets the list from the form's
-# data-control-fields, so it never saves or compares them as the answer.
+# the revision the student's copy was based on, and the buttons a kind's input posts without
+# JavaScript (mark or remove a passage, move an item). The answering script gets the list
+# from the form's data-control-fields, so it never saves or compares them as the answer.
 OWNER_FIELD = "owner"
 TOKEN_FIELDS = ("csrfmiddlewaretoken", OWNER_FIELD)
 CONTROL_FIELDS = (*TOKEN_FIELDS, "revision", "toggle", "remove", "move")

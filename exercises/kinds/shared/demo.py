@@ -18,7 +18,7 @@ class DemoQuestion:
     key: object  # in the kind's demo words (source numbers, quotes): see demo_key
     model_answer: str
     # The historical-thinking skill it shows (a value of exercises.models.Skill), for the
-    # markbook; OPVL and written questions show theirs through their rubrics' criteria.
+    # markbook; questions marked with a rubric show theirs through its criteria.
     skill: str = ""
 
 
