@@ -92,3 +92,16 @@ def teacher_scope(queryset, user):
 def may_grade(user):
     """Whether `user`'s role lets them grade (in the classes they reach)."""
     return user.has_perms(GRADER_PERMISSIONS)
+
+
+FEATURE_PERMISSIONS = [
+    "exercises.add_featuredanswer",
+    "exercises.change_featuredanswer",
+    "exercises.delete_featuredanswer",
+]
+
+
+def may_feature_answers(user):
+    """Whether `user`'s role lets them choose the answers their class is shown (teaching the
+    class lets them read its analytics; choosing needs these permissions too)."""
+    return user.has_perms(FEATURE_PERMISSIONS)

@@ -8,19 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import access
 from .analytics import FEATURABLE_KINDS, AssignmentReport
-from .models import FEATURED_PER_QUESTION, Answer, Assignment, FeaturedAnswer, Question, Submission
-
-FEATURE_PERMISSIONS = [
-    "exercises.add_featuredanswer",
-    "exercises.change_featuredanswer",
-    "exercises.delete_featuredanswer",
-]
+from .models import FEATURED_PER_QUESTION, Answer, Assignment, Question, Submission
+from .services.authoring import feature_answers
 
 
 class FeaturedAnswersForm(forms.Form):
@@ -63,21 +58,9 @@ class FeaturedAnswersForm(forms.Form):
             )
         return cleaned
 
-    @transaction.atomic
     def save(self):
-        """Replace the question's picks; answers already shown keep their letter's place."""
-        question = Question.objects.select_for_update().get(pk=self.cleaned_data["question"].pk)
-        chosen = sorted(answer.pk for answer in self.cleaned_data["answers"])
-        kept = list(
-            question.featured_answers.filter(answer__in=chosen).values_list("answer_id", flat=True)
-        )
-        ordered = kept + [pk for pk in chosen if pk not in kept]
-        question.featured_answers.all().delete()
-        FeaturedAnswer.objects.bulk_create(
-            FeaturedAnswer(question=question, answer_id=pk, order=place)
-            for place, pk in enumerate(ordered)
-        )
-        return question, len(ordered)
+        """Replace the question's picks (services.authoring.feature_answers)."""
+        return feature_answers(self.cleaned_data["question"], self.cleaned_data["answers"])
 
 
 def _taught_assignment(request, pk):
@@ -94,7 +77,7 @@ def analytics(request, pk):
     if request.method == "POST":
         # Teaching the class lets a teacher read the analytics; choosing which answers the
         # class sees replaces featured answers, which needs the permissions to do so.
-        if not request.user.has_perms(FEATURE_PERMISSIONS):
+        if not access.may_feature_answers(request.user):
             raise PermissionDenied
         form = FeaturedAnswersForm(assignment, request.POST)
         if form.is_valid():

@@ -1,9 +1,9 @@
-"""Authoring, as the teacher's desk does it: copying an assignment, and setting a question's
-sources in order."""
+"""Authoring, as the teacher's desk does it: copying an assignment, setting a question's
+sources in order, choosing the answers shown to the class."""
 
 from django.db import transaction
 
-from ..models import Assignment, AssignmentSource, QuestionSource
+from ..models import Assignment, AssignmentSource, FeaturedAnswer, Question, QuestionSource
 
 
 @transaction.atomic
@@ -59,3 +59,21 @@ def set_question_sources(question, sources):
         if source.pk not in used:
             last += 1
             assignment.assignment_sources.create(source=source, order=last)
+
+
+@transaction.atomic
+def feature_answers(question, answers):
+    """Show `answers` (of `question`) to the class in place of its former picks; answers
+    already shown keep their letter's place. Returns (question, how many are shown)."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    chosen = sorted(answer.pk for answer in answers)
+    kept = list(
+        question.featured_answers.filter(answer__in=chosen).values_list("answer_id", flat=True)
+    )
+    ordered = kept + [pk for pk in chosen if pk not in kept]
+    question.featured_answers.all().delete()
+    FeaturedAnswer.objects.bulk_create(
+        FeaturedAnswer(question=question, answer_id=pk, order=place)
+        for place, pk in enumerate(ordered)
+    )
+    return question, len(ordered)
