@@ -41,3 +41,41 @@ def source_text(source):
         html = text_template.render({"source": source})
         cache.set(key, html, KEEP_SECONDS)
     return mark_safe(html)  # rendered by the template, which escapes the text
+
+
+# The whole card of a source (its heading, provenance and text) is the same for every
+# student too, inline under a question or in the reading pane: cached the same way, under
+# a hash of everything the card shows. A field the card template starts to show must be
+# added to `card_key`, or a correction of it would wait for the entry to expire.
+CARD_TEMPLATE = "exercises/_source_card.html"
+
+
+def card_key(source, inline, card_template, text_template):
+    author = source.author if source.author_id else None
+    shown = (
+        card_template.origin.name,
+        text_template.origin.name,
+        bool(inline),
+        source.pk,
+        source.number,
+        author and (author.name, author.description),
+        source.title,
+        source.date_display,
+        source.context_note,
+        source.text,
+    )
+    version = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"source-card:{source.pk}:{version}"
+
+
+@register.simple_tag
+def source_card(source, inline=False):
+    """`{% source_card source %}`: `CARD_TEMPLATE` for `source` (`inline=True` under a
+    question), from the cache when this version of the card was rendered before."""
+    card_template = get_template(CARD_TEMPLATE)
+    key = card_key(source, inline, card_template, get_template(TEXT_TEMPLATE))
+    html = cache.get(key)
+    if html is None:
+        html = card_template.render({"source": source, "inline": inline})
+        cache.set(key, html, KEEP_SECONDS)
+    return mark_safe(html)  # rendered by the template, which escapes what it shows
