@@ -6,7 +6,8 @@
 The page is the demo assignment (load_demo: 8 questions, one or more of every kind) with
 all 23 sources of the Great Purge unit on it, as bench/frontend.py sets it up, opened by
 the demo's student1 (work in progress: every answer form on the page) through Django's test
-client. The database is SQLite in /tmp, built once with this checkout's code.
+client. The database is SQLite in /tmp (or ASSIGNMENT_PAGE_DATABASE_URL, e.g. a PostgreSQL
+database of your own), built once with this checkout's code.
 
 With `--before ROOT` (another checkout of the project, e.g. `git archive` of the commit
 before a change, unpacked), the two versions are measured alternately, each in a fresh
@@ -33,14 +34,17 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "/tmp/purgeclass-bench-assignment-page.sqlite3"
+DATABASE_URL = os.environ.get(
+    "ASSIGNMENT_PAGE_DATABASE_URL", "sqlite:////tmp/purgeclass-bench-assignment-page.sqlite3"
+)
 # Different in every response: the CSRF token (masked anew) and the owner token (timestamped).
 TOKENS = re.compile(rb'(name="(?:csrfmiddlewaretoken|owner)" value=")[^"]+(")')
 
 
 def setup_django(code_root):
+    code_root = Path(code_root).resolve()
     sys.path.insert(0, str(code_root))
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+    os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "purgeclass.settings")
     for name, value in {
         "DEBUG": "false",
@@ -171,7 +175,8 @@ def compare(before, rounds, requests):
     before_ms = statistics.median(every["before"])
     after_ms = statistics.median(every["after"])
     ratios = [a / b for a, b in zip(medians["after"], medians["before"], strict=True)]
-    print(f"{rounds} rounds x {requests} requests per version; load average {load}")
+    vendor = DATABASE_URL.split(":", 1)[0]
+    print(f"{rounds} rounds x {requests} requests per version, {vendor}; load average {load}")
     print(f"queries: before {queries['before']}, after {queries['after']}")
     print(f"median CPU ms per request: before {before_ms:.1f}, after {after_ms:.1f}")
     print(f"after / before: {after_ms / before_ms:.2f} (per round: ", end="")

@@ -71,3 +71,19 @@ def test_two_sources_with_the_same_text_do_not_share_an_entry(db):
     first, second = world.sources[:2]
     second.text = first.text
     assert cache_key(first, text_template()) != cache_key(second, text_template())
+
+
+def test_edited_question_is_shown_at_once_not_its_cached_head(client, db):
+    world = build_world()
+    question = world.q["rating"]
+    client.force_login(world.student)
+    first = client.get(world.assignment.get_absolute_url()).content.decode()
+    assert "The 1936 trial" in first  # the head, enquiry included, is now cached
+    question.prompt = "EDITED PROMPT: how far can we trust this source?"
+    question.settings = {**question.settings, "enquiry": "EDITED ENQUIRY"}
+    question.points = 7
+    question.save()
+    html = client.get(world.assignment.get_absolute_url()).content.decode()
+    assert "EDITED PROMPT: how far can we trust this source?" in html
+    assert "EDITED ENQUIRY" in html
+    assert "7 marks" in html

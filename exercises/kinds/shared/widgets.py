@@ -22,6 +22,8 @@ from django.utils.timezone import template_localtime
 
 def _printed(value):
     """`{{ value }}` in an autoescaped template (django.template.base.render_value_in_context)."""
+    if isinstance(value, str):  # most of them: localize() and template_localtime() keep it
+        return conditional_escape(value)
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
