@@ -13,7 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +37,17 @@ from purgeclass.throttle import Throttle, address
 from . import kept_answers
 from .forms import JoinClassForm, answer_form
 from .kinds.shared.answer_form import CONTROL_FIELDS
-from .models import Answer, Assignment, Enrollment, Grade, Question, QuestionSource, Submission
+from .models import (
+    AnchoredComment,
+    Answer,
+    Assignment,
+    CriterionGrade,
+    Enrollment,
+    Grade,
+    Question,
+    QuestionSource,
+    Submission,
+)
 from .progress import student_progress
 from .services import answering
 
@@ -59,6 +78,10 @@ def _open_assignments(user):
 
 
 # Read models for the pages ---------------------------------------------------------------
+
+# The unit's narrative (22 kB in the Great Purge pack) would come with every source row
+# selected with its unit; no student page shows it.
+UNIT_TEXT = ("source__unit__narrative",)
 
 
 @dataclass
@@ -163,7 +186,16 @@ class QuestionOnPage:
 
     @property
     def criterion_grades(self):
-        return list(self.grade.criterion_grades.all()) if self.grade else []
+        if not (self.grade and self.answer.has_criterion_grades):
+            return []
+        return list(self.grade.criterion_grades.all())
+
+    @property
+    def anchored_comments(self):
+        """The teacher's comments on words of the released answer."""
+        if not (self.released and self.answer and self.answer.has_comments):
+            return []
+        return list(self.answer.anchored_comments.all())
 
 
 class AssignmentPage:
@@ -178,7 +210,9 @@ class AssignmentPage:
         # Work returned for revision shows its feedback but not the key: the student is
         # about to answer again.
         self.show_key = self.released and not self.editable
-        with_source = QuestionSource.objects.select_related("source__author", "source__unit")
+        with_source = QuestionSource.objects.select_related("source__author", "source__unit").defer(
+            *UNIT_TEXT
+        )
         questions = assignment.questions.prefetch_related(
             Prefetch("question_sources", queryset=with_source)
         )
@@ -186,18 +220,31 @@ class AssignmentPage:
         if submission is not None:
             answer_rows = submission.answers.select_related("grade")
             if self.released:
-                answer_rows = answer_rows.prefetch_related(
-                    "grade__criterion_grades", "anchored_comments"
+                # Criterion grades and comments on words are read only for the answers that
+                # have some, each kind in one query for all of them (none if no answer has).
+                answer_rows = answer_rows.annotate(
+                    has_criterion_grades=Exists(
+                        CriterionGrade.objects.filter(grade__answer=OuterRef("pk"))
+                    ),
+                    has_comments=Exists(AnchoredComment.objects.filter(answer=OuterRef("pk"))),
                 )
             answers = {answer.question_id: answer for answer in answer_rows}
+            if self.released:
+                rows = answers.values()
+                graded = [answer for answer in rows if answer.has_criterion_grades]
+                prefetch_related_objects(graded, "grade__criterion_grades")
+                prefetch_related_objects([a for a in rows if a.has_comments], "anchored_comments")
         self.questions = []
         for number, question in enumerate(questions, start=1):
             sources = [qs.source for qs in question.question_sources.all()]
+            answer = answers.get(question.pk)
+            if answer is not None:
+                answer.question = question  # already read: the comments' texts need its kind
             q = QuestionOnPage(
                 number,
                 question,
                 sources,
-                answers.get(question.pk),
+                answer,
                 released=self.released,
                 show_key=self.show_key,
             )
@@ -217,7 +264,7 @@ class AssignmentPage:
             row.source
             for row in assignment.assignment_sources.select_related(
                 "source__author", "source__unit"
-            )
+            ).defer(*UNIT_TEXT)
         ]
         seen = {source.pk for source in sources}
         for q in self.questions:

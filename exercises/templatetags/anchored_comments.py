@@ -9,11 +9,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("exercises/_anchored_comments.html")
-def anchored_comments(answer):
-    # .all(): the student's page prefetches them for every answer at once.
-    comments = (
-        sorted(answer.anchored_comments.all(), key=lambda c: (c.start, c.pk)) if answer else []
-    )
+def anchored_comments(answer, comments=None):
+    """`comments`: the answer's comments when the page has read them already (the student's
+    page reads them for every answer that has some in one query, QuestionOnPage)."""
+    if comments is None:
+        comments = answer.anchored_comments.all() if answer else []
+    comments = sorted(comments, key=lambda c: (c.start, c.pk))
     if not comments:
         return {"texts": []}
     texts = [row for row in annotated_fields(answer, comments) if row[2].comments or row[2].lost]

@@ -13,8 +13,10 @@ from tests import factories
 from .conftest import add_question
 
 # Session, user, assignment, submission, "release seen" mark, questions, their sources,
-# answers with grades, criterion grades, the teacher's comments on words, the reading list.
-ASSIGNMENT_PAGE_QUERIES = 11
+# answers with grades, criterion grades, the reading list. The teacher's comments on words
+# cost one query more, only when a released answer has some (ASSIGNMENT_PAGE_WITH_COMMENTS).
+ASSIGNMENT_PAGE_QUERIES = 10
+ASSIGNMENT_PAGE_WITH_COMMENTS = ASSIGNMENT_PAGE_QUERIES + 1
 DASHBOARD_QUERIES = 4
 SUBMIT_QUERIES = 15
 KIND_SETUP = {
@@ -66,6 +68,24 @@ def test_assignment_page_queries_do_not_grow(client, db, django_assert_max_num_q
         response = client.get(assignment.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="question card') == size
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_comments_on_words_cost_one_query_for_every_answer(
+    client, db, django_assert_max_num_queries, size
+):
+    student, assignment = released_assignment_with(size)
+    commented = 0
+    for answer in Answer.objects.filter(submission__student=student).select_related("question"):
+        for field in list(answer.question.rules.text_fields)[:1]:  # kinds with words only
+            answer.response = {field: "Duranty wrote for The New York Times."}
+            answer.save()
+            factories.AnchoredCommentFactory(answer=answer, field=field, comment="COMMENT-ON-WORDS")
+            commented += 1
+    client.force_login(student)
+    with django_assert_max_num_queries(ASSIGNMENT_PAGE_WITH_COMMENTS):
+        response = client.get(assignment.get_absolute_url())
+    assert commented and response.content.decode().count("COMMENT-ON-WORDS") == commented
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -8,6 +8,8 @@ the plain Save button. Each kind module defines its form and names it in `answer
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .widgets import AnswerFormRenderer
+
 # 200 passages (MAX_RANGES) as {"start": ..., "end": ...} take far less than this.
 RANGES_MAX_CHARS = 50_000
 REVISION_MISSING = "This save did not say which version of the answer it was based on. Reload."
@@ -53,6 +55,8 @@ class AnswerForm(forms.Form):
     )
 
     CONTROL_FIELDS = CONTROL_FIELDS
+    # Its inputs written in Python, the same HTML as Django's widget templates, cheaper.
+    default_renderer = AnswerFormRenderer()
 
     def __init__(self, question, sources, data=None, *, response=None, revision=0, **kwargs):
         self.question = question
