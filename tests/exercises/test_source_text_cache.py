@@ -87,3 +87,19 @@ def test_edited_question_is_shown_at_once_not_its_cached_head(client, db):
     assert "EDITED PROMPT: how far can we trust this source?" in html
     assert "EDITED ENQUIRY" in html
     assert "7 marks" in html
+
+
+def test_any_corrected_field_of_a_source_is_shown_at_once(client, db):
+    # The keys hash every field, so a field shown later (a head note, an interpretation's
+    # badge, an image's alt text) needs no change to them to stay current.
+    world = build_world()
+    source = world.sources[0]
+    client.force_login(world.student)
+    first = client.get(world.assignment.get_absolute_url()).content.decode()
+    assert "Historian&#x27;s interpretation" not in first
+    source.head_note = "HEAD NOTE ADDED BY THE EDITOR"
+    source.is_interpretation = True
+    source.save()
+    html = client.get(world.assignment.get_absolute_url()).content.decode()
+    assert "HEAD NOTE ADDED BY THE EDITOR" in html
+    assert "Historian&#x27;s interpretation" in html or "Historian's interpretation" in html
