@@ -7,6 +7,9 @@ The site labels autocomplete options through the ModelAdmin where it has
 - an action posted with ids that are not ids of the model (`_selected_action=abc`, a number
   past the column's range, a NUL): they are dropped before Django filters by them, which
   raised ValueError or OverflowError (a server error) before;
+- a date in the list's date filter past what a date can hold (`?opens_at__year=10**30`):
+  Django turns a bad date into "incorrect lookup" but lets OverflowError through as a 500;
+  here it is treated as bad lookup parameters too;
 - a search term with a NUL character (changelist `?q=`, autocomplete `term=`): PostgreSQL
   refuses NUL in text, so it is removed before the search.
 
@@ -20,6 +23,7 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.urls import path
@@ -53,6 +57,12 @@ class HardenedModelAdmin:
             post.setlist(name, kept)
             request.POST = post
         return super().response_action(request, queryset)
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:  # the changelist answers this with its ?e=1 page
+            raise IncorrectLookupParameters(error) from error
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, clean_search_term(search_term))

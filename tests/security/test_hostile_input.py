@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exercises.kept_answers import owner_token
-from exercises.models import Answer, Enrollment, Grade, Submission
+from exercises.models import Answer, Assignment, Enrollment, Grade, Submission
 from sources.models import Author, Source, Unit
 from tests import factories
 
@@ -821,6 +821,15 @@ def test_no_changelist_query_ever_fails_with_a_500(world, data):
     client.force_login(who)
     response = client.get(changelist_url(model), params)
     assert response.status_code in (200, 302, 400, 403), response.status_code
+
+
+@pytest.mark.parametrize("year", [str(10**30), str(2**63)])
+def test_a_date_filter_past_any_date_is_a_bad_lookup_not_a_500(world, year):
+    client = Client()
+    client.force_login(world.superuser)
+    response = client.get(changelist_url(Assignment), {"opens_at__year": year})
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
 
 
 # The grading page's hidden fields ----------------------------------------------------------
