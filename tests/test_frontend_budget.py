@@ -26,7 +26,10 @@ BUDGETS = {
     "html": 110_000,
     "css": 245_000,
     "js": 112_000,
-    "html gzip": 24_000,
+    # 24,593 on a fresh database after visual sources, head notes and the workspace's
+    # comments (2 Dec 2026); within a whole PostgreSQL run, where earlier tests leave ids
+    # several digits longer on every input's name and id, 27,195.
+    "html gzip": 25_000,
     "css gzip": 34_000,
     "js gzip": 32_000,
 }
