@@ -51,7 +51,11 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
 
 # The title of a plain field that several kinds share, followed by their short names.
-SHARED_FIELD_TITLES = {"enquiry": "Enquiry", "min_justification": "Justification"}
+SHARED_FIELD_TITLES = {
+    "enquiry": "Enquiry",
+    "min_justification": "Justification",
+    "min_length": "Answer length",
+}
 
 
 def kind_fieldsets():
@@ -177,6 +181,25 @@ class QuestionForm(forms.ModelForm):
         label="Events in order",
         help_text="One event (or source) per line, 2 to 12, in their right chronological "
         "order, earliest first. Students see them shuffled.",
+    )
+    groups = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Groups",
+        help_text="The categories to sort the sources into, one per line, 2 to 6, e.g. "
+        "“Supports the confessions”.",
+    )
+    placements = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Key groups",
+        help_text="One line per source: its number, a colon and its group's name, e.g. "
+        "“4: Supports the confessions”.",
+    )
+    justify_groups = forms.BooleanField(
+        required=False,
+        label="Ask for a justification of each group",
+        help_text="Optional for students; read when grading, not scored.",
     )
     length = forms.ChoiceField(
         required=False,
