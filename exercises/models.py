@@ -389,6 +389,7 @@ class Question(models.Model):
         SEQUENCE = "sequence", "Sequence (chronological order)"
         GROUPING = "grouping", "Grouping (sort sources into categories)"
         INTERPRETATION = "interpretation", "Interpretation (how far do you agree?)"
+        IMAGE_REGIONS = "image_regions", "Image regions (mark parts of a visual source)"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)

@@ -11,6 +11,7 @@ from .choice import MAX_OPTIONS, Choice
 from .comparison import Comparison
 from .grouping import Grouping
 from .highlight import Highlight
+from .image_regions import ImageRegions
 from .interpretation import Interpretation
 from .matrix import VERDICTS, Matrix
 from .opvl import OPVL
@@ -43,6 +44,7 @@ KINDS = {
         Sequence(),
         Grouping(),
         Interpretation(),
+        ImageRegions(),
     )
 }
 
@@ -71,6 +73,7 @@ __all__ = [
     "Comparison",
     "Grouping",
     "Highlight",
+    "ImageRegions",
     "Interpretation",
     "Matrix",
     "QuestionKind",

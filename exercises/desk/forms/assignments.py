@@ -55,6 +55,7 @@ SHARED_FIELD_TITLES = {
     "enquiry": "Enquiry",
     "min_justification": "Justification",
     "min_length": "Answer length",
+    "instruction": "Instruction",
 }
 
 
@@ -200,6 +201,14 @@ class QuestionForm(forms.ModelForm):
         required=False,
         label="Ask for a justification of each group",
         help_text="Optional for students; read when grading, not scored.",
+    )
+    regions = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Key regions",
+        help_text="The cells of the image a good answer marks: columns A, B, C… from the "
+        "left, rows 1, 2, 3… from the top (6 rows, 8 columns). A cell as “B3”, a rectangle "
+        "as “B3:D4”, separated by commas or lines.",
     )
     length = forms.ChoiceField(
         required=False,
