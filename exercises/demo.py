@@ -16,6 +16,7 @@ from sources.models import Source, Unit
 
 from .demo_rubrics import rubrics_by_key
 from .kinds import KINDS
+from .kinds.shared.demo import EXAM_PRACTICE
 from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
 from .services import answering
 
@@ -66,14 +67,16 @@ def load():
     unit = Unit.objects.filter(slug=UNIT_SLUG).first()
     if unit is not None:
         load_assignment(classroom, unit, rubrics=rubrics)
+        load_assignment(classroom, unit, rubrics=rubrics, title=EXAM_PRACTICE)
         # A second class that has already handed the assignment in, so that a teacher
         # trying the app finds work to grade and class analytics to discuss.
         handed_in, _ = Classroom.objects.get_or_create(
             join_code=HANDED_IN_JOIN_CODE, defaults={"name": "Year 13 History (demo, handed in)"}
         )
         handed_in.teachers.add(teacher)
-        load_assignment(handed_in, unit, rubrics=rubrics)
-        load_class_work(Assignment.objects.get(classroom=handed_in, title=ASSIGNMENT_TITLE))
+        for title in (ASSIGNMENT_TITLE, EXAM_PRACTICE):
+            load_assignment(handed_in, unit, rubrics=rubrics, title=title)
+            load_class_work(Assignment.objects.get(classroom=handed_in, title=title))
     return [
         ("admin", "admin", DEMO_PASSWORD),
         ("teacher", "teacher", DEMO_PASSWORD),
@@ -96,35 +99,56 @@ they were, and why; and always ask: reliable as evidence of what?"""
 # Source numbers in the Great Purge pack, in reading order.
 READING_ORDER = [10, 8, 4, 5, 6, 7, 9, 2, 15]
 
+# The second demo assignment: exam practice on the same trial, with the kinds that sort,
+# order and weigh sources, and a historian's interpretation (16) to agree or disagree with.
+EXAM_PRACTICE_INSTRUCTIONS = """\
+Exam practice on the trial of August 1936. Put the sources in order, sort them by what they \
+suggest about the confessions, then weigh a historian's interpretation against them.
 
-def load_assignment(classroom, unit, *, now=None, rubrics=None):
-    """The demo assignment for the class, created once; None if it already exists.
+Interpretation 16 is a historian's account written with hindsight, not a source from the \
+time: ask what it is based on, as you would of any source."""
 
-    Each kind gives its questions (`demo_questions`, in the registry's order) and says
-    which of `rubrics` (demo_rubrics.rubrics_by_key) marks them.
+ASSIGNMENTS = {
+    ASSIGNMENT_TITLE: (INSTRUCTIONS, READING_ORDER),
+    EXAM_PRACTICE: (EXAM_PRACTICE_INSTRUCTIONS, [4, 5, 6, 7, 8, 9, 16]),
+}
+
+
+def load_assignment(classroom, unit, *, now=None, rubrics=None, title=ASSIGNMENT_TITLE):
+    """The demo assignment called `title` for the class, created once; None if it already
+    exists.
+
+    Each kind gives its questions (`demo_questions`, in the registry's order; each names its
+    assignment, "" for the first) and says which of `rubrics` (demo_rubrics.rubrics_by_key)
+    marks them.
     """
     rubrics = rubrics or {}
-    if Assignment.objects.filter(classroom=classroom, title=ASSIGNMENT_TITLE).exists():
+    if Assignment.objects.filter(classroom=classroom, title=title).exists():
         return None
+    instructions, reading_order = ASSIGNMENTS[title]
+    wanted = "" if title == ASSIGNMENT_TITLE else title
     now = now or timezone.now()
     sources = {source.number: source for source in Source.objects.filter(unit=unit)}
-    missing = sorted(set(READING_ORDER) - set(sources))
+    missing = sorted(set(reading_order) - set(sources))
     if missing:
         raise ValueError(f"The unit {unit.slug!r} has no source numbered {missing}.")
     assignment = Assignment.objects.create(
         classroom=classroom,
-        title=ASSIGNMENT_TITLE,
-        instructions=INSTRUCTIONS,
+        title=title,
+        instructions=instructions,
         opens_at=now,
         due_at=now + DUE_IN,
         status=Assignment.Status.PUBLISHED,
     )
     AssignmentSource.objects.bulk_create(
         AssignmentSource(assignment=assignment, source=sources[number], order=order)
-        for order, number in enumerate(READING_ORDER)
+        for order, number in enumerate(reading_order)
     )
     questions = [
-        (kind, demo_question) for kind in KINDS.values() for demo_question in kind.demo_questions
+        (kind, demo_question)
+        for kind in KINDS.values()
+        for demo_question in kind.demo_questions
+        if demo_question.assignment == wanted
     ]
     for order, (kind, demo_question) in enumerate(questions, start=1):
         question_sources = [sources[number] for number in demo_question.source_numbers]

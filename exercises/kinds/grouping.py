@@ -19,11 +19,40 @@ from django.core.exceptions import ValidationError
 from .base import QuestionKind
 from .shared.answer_form import AnswerForm, choice_field, text_field
 from .shared.charts import Bar, BarChart
+from .shared.demo import EXAM_PRACTICE, DemoQuestion
 from .shared.text import as_mapping, clean_text, lines_of, source_ids, to_points
 
 MIN_GROUPS, MAX_GROUPS = 2, 6
 # How a teacher writes a placement in the key's lines: "4: supports the confessions".
 PLACEMENT_LINE = re.compile(r"^\s*(?:source\s*)?(\d+)\s*[:=–-]\s*(.+?)\s*$", re.IGNORECASE)
+
+# The kind's question in the exam practice demo assignment (exercises/demo.py): the sources
+# on the August 1936 trial sorted as the first demo's corroboration matrix judges them.
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [4, 5, 6, 7, 8, 9],
+        6,
+        "Sort Sources 4 to 9 by what they suggest about the defendants' confessions at the "
+        "trial of August 1936. Then say in a sentence why you put each group's sources "
+        "together.",
+        {
+            "groups": [
+                {"id": "1", "name": "Supports the confessions"},
+                {"id": "2", "name": "Challenges them"},
+                {"id": "3", "name": "Cannot tell"},
+            ],
+            "justify": True,
+        },
+        {"placements": {4: "1", 5: "1", 6: "1", 7: "2", 8: "2", 9: "2"}},
+        "Supports: Zinoviev's own confession (4), the Observer (5) and the New Republic "
+        "(6). Challenges: the New Statesman (7), which asks why guilty men would 'cringe and "
+        "crawl'; Trotsky (8) and Shachtman (9), who call the trial a frame-up. Source 7 is "
+        "the hardest call: doubting a confession is not proving it false, which is what "
+        "'Cannot tell' is there for.",
+        skill="corroboration",
+        assignment=EXAM_PRACTICE,
+    ),
+]
 
 
 class Grouping(QuestionKind):
@@ -258,6 +287,22 @@ class Grouping(QuestionKind):
     def volume_response(self, rng, words, settings, sources):
         ids = [group["id"] for group in settings["groups"]]
         return {"placements": {str(s.pk): rng.choice(ids) for s in sources}}
+
+    # The demo class (exercises/demo.py): the kind's question in the exam practice assignment.
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_key(self, key, sources_by_number, sources):
+        placements = key["placements"].items()
+        return {"placements": {str(sources_by_number[n].pk): g for n, g in placements}}
+
+    def demo_response(self, rng, question, sources):
+        groups = [group["id"] for group in question.settings["groups"]]
+        placements = {
+            source_id: group if rng.random() < 0.7 else rng.choice(groups)
+            for source_id, group in question.key["placements"].items()
+        }
+        return {"placements": placements, "justifications": {}}
 
     # Analytics: per source, the share of answers that put it in the key's group.
 

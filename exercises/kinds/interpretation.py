@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from .base import QuestionKind
 from .shared.answer_form import AnswerForm, choice_field, text_field
 from .shared.charts import Bar, BarChart
+from .shared.demo import EXAM_PRACTICE, DemoQuestion
 from .shared.text import as_mapping, clean_min_length, clean_text, min_length_reason
 
 AGREEMENT = [
@@ -24,6 +25,38 @@ AGREEMENT = [
     "Agree in part",
     "Mostly agree",
     "Agree entirely",
+]
+
+
+# The kind's question in the exam practice demo assignment (exercises/demo.py): Deutscher
+# (16, marked as an interpretation in the pack) weighed against sources from the trial.
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [16, 4, 7, 8],
+        8,  # the historical-thinking rubric's total
+        "How far do you agree with Interpretation 16 (Isaac Deutscher, 1949) that Stalin set "
+        "out to reduce the men of the opposition to a state in which they could not think "
+        "or form views of their own? Place yourself on the scale, tick the sources you use, "
+        "and explain your answer using Sources 4, 7 and 8.",
+        {"min_length": 300},
+        {},
+        "A strong answer treats Deutscher as a historian writing with hindsight, not a "
+        "witness. Zinoviev's confession (4), 'fully and utterly guilty', is what a broken "
+        "man might say, but it does not show how he came to say it. The New Statesman (7) "
+        "asks why guilty men would 'cringe and crawl', the question Deutscher's view "
+        "answers; Trotsky (8) calls the trial a frame-up, but he was the absent chief "
+        "accused. Agreeing in part or mostly is defensible; the judgement must rest on the "
+        "sources, not only on the interpretation.",
+        assignment=EXAM_PRACTICE,
+    ),
+]
+
+# What the demo class argued.
+DEMO_ANSWERS = [
+    "Zinoviev says he is fully and utterly guilty, which sounds like a man who has been "
+    "broken, as Deutscher says. The New Statesman also wonders why they would crawl.",
+    "I partly agree. Trotsky says it was a frame-up but he was accused himself, so he "
+    "would say that. Deutscher was a historian so he knew more later.",
 ]
 
 
@@ -129,6 +162,16 @@ class Interpretation(QuestionKind):
         _, evidence = split_sources(sources)
         cited = [str(s.pk) for s in evidence if rng.random() < 0.6] or [str(evidence[0].pk)]
         return {"agreement": rng.randint(1, 5), "cited": cited, "text": words(40, 200)}
+
+    # The demo class (exercises/demo.py): the kind's question in the exam practice assignment.
+
+    demo_rubric = "historical thinking"
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        _, evidence = split_sources(sources)
+        cited = [str(s.pk) for s in evidence if rng.random() < 0.6]
+        return {"agreement": rng.randint(2, 5), "cited": cited, "text": rng.choice(DEMO_ANSWERS)}
 
     # Analytics: where the class stands on the scale and which sources it cited.
 
