@@ -15,10 +15,12 @@ from django.utils import timezone
 from sources.models import Source, Unit
 
 from .demo_rubrics import rubrics_by_key
+from .exam_templates import template_named
 from .kinds import KINDS
 from .kinds.shared.demo import EXAM_PRACTICE
 from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
 from .services import answering
+from .services.exam_templates import add_question_from_template, suggested_time
 
 TEACHERS_GROUP = "Teachers"  # made, with its permissions, by migration 0003
 DEMO_PASSWORD = "purge-demo-1936"
@@ -67,7 +69,9 @@ def load():
     unit = Unit.objects.filter(slug=UNIT_SLUG).first()
     if unit is not None:
         load_assignment(classroom, unit, rubrics=rubrics)
-        load_assignment(classroom, unit, rubrics=rubrics, title=EXAM_PRACTICE)
+        practice = load_assignment(classroom, unit, rubrics=rubrics, title=EXAM_PRACTICE)
+        if practice is not None:
+            load_exam_paper(practice, teacher)
         # A second class that has already handed the assignment in, so that a teacher
         # trying the app finds work to grade and class analytics to discuss.
         handed_in, _ = Classroom.objects.get_or_create(
@@ -172,6 +176,73 @@ def load_assignment(classroom, unit, *, now=None, rubrics=None, title=ASSIGNMENT
             for position, source in enumerate(question_sources)
         )
     return assignment
+
+
+# An IB-style Paper 1 set from the exam-board templates (exercises/exam_templates), on the
+# sources of the exam practice: (template, source numbers, the stem with its [brackets]
+# filled in, settings, model answer). Q1(b), the message of a visual source, is left out:
+# the pack has no image.
+IB_PAPER_1 = [
+    (
+        "ib-paper1-q1a",
+        [6],
+        "According to Source 6, why did the New Republic accept the confessions made at the "
+        "trial of August 1936?",
+        {},
+        "Foreign correspondents at the trial said the sixteen defendants' stories, covering "
+        "nearly five years, corroborated each other too well not to be substantially true; "
+        "the defendants showed no sign of having been coached or of confessions memorised in "
+        "advance; and none of being under duress. It dismisses the idea that they confessed "
+        "to save friends or family held as hostages as a laboured hypothesis.",
+    ),
+    (
+        "ib-paper1-q2",
+        [7],
+        "With reference to its origin, purpose and content, analyse the value and "
+        "limitations of Source 7 for an historian studying how the trial of August 1936 was "
+        "received in Britain.",
+        {"enquiry": "how the trial of August 1936 was received in Britain"},
+        "Origin: the New Statesman, a British weekly, on 5th September 1936, days after the "
+        "trial. Purpose: to question the confessions in public and ask for an explanation. "
+        "Value: it shows that part of British opinion doubted the confessions at the time, "
+        "and it names the puzzle (why confess, why 'cringe and crawl'). Limitation: as it "
+        "says itself, it had no independent witnesses, so it can only ask questions; and it "
+        "still thinks a plot 'very likely', so it is not evidence that the trial was a "
+        "frame-up.",
+    ),
+    (
+        "ib-paper1-q3",
+        [5, 7],
+        "Compare and contrast what Sources 5 and 7 reveal about the trial of August 1936.",
+        {},
+        "Both take the charges seriously: the Observer (5) calls the government's case "
+        "genuine, and the New Statesman (7) thinks there was very likely a plot. They "
+        "differ on the confessions: the Observer thinks it futile to believe the trial was "
+        "staged, while the New Statesman finds the defendants' confessions a mystery and, "
+        "without independent witnesses, sees no way of knowing.",
+    ),
+]
+
+
+def load_exam_paper(assignment, teacher):
+    """The IB-style Paper 1 questions, last in `assignment`, each made from its exam
+    template (with its own rubric, owned by `teacher`) and filled in for the pack."""
+    sources = {s.number: s for s in Source.objects.filter(unit=assignment_unit(assignment))}
+    for slug, numbers, stem, settings, model_answer in IB_PAPER_1:
+        template = template_named(slug)
+        question = add_question_from_template(assignment, template, teacher)
+        question.prompt = f"{stem} ({template.marks} marks)\n\n{suggested_time(template)}"
+        question.settings = question.rules.clean_settings({**question.settings, **settings})
+        question.model_answer = model_answer
+        question.save(update_fields=["prompt", "settings", "model_answer"])
+        QuestionSource.objects.bulk_create(
+            QuestionSource(question=question, source=sources[number], order=position)
+            for position, number in enumerate(numbers)
+        )
+
+
+def assignment_unit(assignment):
+    return assignment.assignment_sources.select_related("source__unit").first().source.unit
 
 
 # A class's handed-in work ---------------------------------------------------------------

@@ -95,7 +95,8 @@ def test_loading_the_demo_twice_creates_nothing_twice(great_purge):
     demo.load()
     assert Assignment.objects.filter(title=demo.ASSIGNMENT_TITLE).count() == 2  # one per demo class
     assert Assignment.objects.filter(title=EXAM_PRACTICE).count() == 2
-    assert demo_questions().count() == 8 + 3  # the first assignment's, then the exam practice's
+    # The first assignment's, then the exam practice's: three kinds and an IB Paper 1 set.
+    assert demo_questions().count() == 8 + 3 + 3
     assert Assignment.objects.get(pk=first.pk).due_at == first.due_at
 
 
@@ -155,7 +156,8 @@ def test_exam_practice_orders_sorts_and_weighs_the_sources_with_valid_keys(great
     assignment = exam_practice()
     assert assignment.status == Assignment.Status.PUBLISHED
     questions = list(assignment.questions.order_by("order"))
-    assert [q.kind for q in questions] == ["sequence", "grouping", "interpretation"]
+    kinds = ["sequence", "grouping", "interpretation", "written", "opvl", "written"]
+    assert [q.kind for q in questions] == kinds
     for question in questions:
         assert question.model_answer
         sources = [qs.source for qs in question.question_sources.all()]
@@ -199,3 +201,13 @@ def test_the_handed_in_class_has_handed_in_the_exam_practice_too(great_purge):
     demo.load()
     assignment = exam_practice(demo.HANDED_IN_JOIN_CODE)
     assert assignment.submissions.filter(submitted_at__isnull=False).count() == len(demo.PUPILS)
+
+
+def test_exam_practice_ends_with_an_ib_paper_1_set_made_from_the_exam_templates(great_purge):
+    demo.load()
+    questions = list(exam_practice().questions.order_by("order"))[3:]
+    assert [q.points for q in questions] == [3, 4, 6]
+    for question in questions:
+        assert "[" not in question.prompt  # every bracket filled in
+        assert question.rubric.name.startswith("IB Diploma History")
+        assert question.question_sources.exists()
