@@ -15,9 +15,12 @@ from django.utils import timezone
 from sources.models import Source, Unit
 
 from .demo_rubrics import rubrics_by_key
+from .exam_templates import template_named
 from .kinds import KINDS
+from .kinds.shared.demo import EXAM_PRACTICE
 from .models import Assignment, AssignmentSource, Classroom, Enrollment, Question, QuestionSource
 from .services import answering
+from .services.exam_templates import add_question_from_template, suggested_time
 
 TEACHERS_GROUP = "Teachers"  # made, with its permissions, by migration 0003
 DEMO_PASSWORD = "purge-demo-1936"
@@ -66,14 +69,18 @@ def load():
     unit = Unit.objects.filter(slug=UNIT_SLUG).first()
     if unit is not None:
         load_assignment(classroom, unit, rubrics=rubrics)
+        practice = load_assignment(classroom, unit, rubrics=rubrics, title=EXAM_PRACTICE)
+        if practice is not None:
+            load_exam_paper(practice, teacher)
         # A second class that has already handed the assignment in, so that a teacher
         # trying the app finds work to grade and class analytics to discuss.
         handed_in, _ = Classroom.objects.get_or_create(
             join_code=HANDED_IN_JOIN_CODE, defaults={"name": "Year 13 History (demo, handed in)"}
         )
         handed_in.teachers.add(teacher)
-        load_assignment(handed_in, unit, rubrics=rubrics)
-        load_class_work(Assignment.objects.get(classroom=handed_in, title=ASSIGNMENT_TITLE))
+        for title in (ASSIGNMENT_TITLE, EXAM_PRACTICE):
+            load_assignment(handed_in, unit, rubrics=rubrics, title=title)
+            load_class_work(Assignment.objects.get(classroom=handed_in, title=title))
     return [
         ("admin", "admin", DEMO_PASSWORD),
         ("teacher", "teacher", DEMO_PASSWORD),
@@ -96,35 +103,56 @@ they were, and why; and always ask: reliable as evidence of what?"""
 # Source numbers in the Great Purge pack, in reading order.
 READING_ORDER = [10, 8, 4, 5, 6, 7, 9, 2, 15]
 
+# The second demo assignment: exam practice on the same trial, with the kinds that sort,
+# order and weigh sources, and a historian's interpretation (16) to agree or disagree with.
+EXAM_PRACTICE_INSTRUCTIONS = """\
+Exam practice on the trial of August 1936. Put the sources in order, sort them by what they \
+suggest about the confessions, then weigh a historian's interpretation against them.
 
-def load_assignment(classroom, unit, *, now=None, rubrics=None):
-    """The demo assignment for the class, created once; None if it already exists.
+Interpretation 16 is a historian's account written with hindsight, not a source from the \
+time: ask what it is based on, as you would of any source."""
 
-    Each kind gives its questions (`demo_questions`, in the registry's order) and says
-    which of `rubrics` (demo_rubrics.rubrics_by_key) marks them.
+ASSIGNMENTS = {
+    ASSIGNMENT_TITLE: (INSTRUCTIONS, READING_ORDER),
+    EXAM_PRACTICE: (EXAM_PRACTICE_INSTRUCTIONS, [4, 5, 6, 7, 8, 9, 16]),
+}
+
+
+def load_assignment(classroom, unit, *, now=None, rubrics=None, title=ASSIGNMENT_TITLE):
+    """The demo assignment called `title` for the class, created once; None if it already
+    exists.
+
+    Each kind gives its questions (`demo_questions`, in the registry's order; each names its
+    assignment, "" for the first) and says which of `rubrics` (demo_rubrics.rubrics_by_key)
+    marks them.
     """
     rubrics = rubrics or {}
-    if Assignment.objects.filter(classroom=classroom, title=ASSIGNMENT_TITLE).exists():
+    if Assignment.objects.filter(classroom=classroom, title=title).exists():
         return None
+    instructions, reading_order = ASSIGNMENTS[title]
+    wanted = "" if title == ASSIGNMENT_TITLE else title
     now = now or timezone.now()
     sources = {source.number: source for source in Source.objects.filter(unit=unit)}
-    missing = sorted(set(READING_ORDER) - set(sources))
+    missing = sorted(set(reading_order) - set(sources))
     if missing:
         raise ValueError(f"The unit {unit.slug!r} has no source numbered {missing}.")
     assignment = Assignment.objects.create(
         classroom=classroom,
-        title=ASSIGNMENT_TITLE,
-        instructions=INSTRUCTIONS,
+        title=title,
+        instructions=instructions,
         opens_at=now,
         due_at=now + DUE_IN,
         status=Assignment.Status.PUBLISHED,
     )
     AssignmentSource.objects.bulk_create(
         AssignmentSource(assignment=assignment, source=sources[number], order=order)
-        for order, number in enumerate(READING_ORDER)
+        for order, number in enumerate(reading_order)
     )
     questions = [
-        (kind, demo_question) for kind in KINDS.values() for demo_question in kind.demo_questions
+        (kind, demo_question)
+        for kind in KINDS.values()
+        for demo_question in kind.demo_questions
+        if demo_question.assignment == wanted
     ]
     for order, (kind, demo_question) in enumerate(questions, start=1):
         question_sources = [sources[number] for number in demo_question.source_numbers]
@@ -148,6 +176,73 @@ def load_assignment(classroom, unit, *, now=None, rubrics=None):
             for position, source in enumerate(question_sources)
         )
     return assignment
+
+
+# An IB-style Paper 1 set from the exam-board templates (exercises/exam_templates), on the
+# sources of the exam practice: (template, source numbers, the stem with its [brackets]
+# filled in, settings, model answer). Q1(b), the message of a visual source, is left out:
+# the pack has no image.
+IB_PAPER_1 = [
+    (
+        "ib-paper1-q1a",
+        [6],
+        "According to Source 6, why did the New Republic accept the confessions made at the "
+        "trial of August 1936?",
+        {},
+        "Foreign correspondents at the trial said the sixteen defendants' stories, covering "
+        "nearly five years, corroborated each other too well not to be substantially true; "
+        "the defendants showed no sign of having been coached or of confessions memorised in "
+        "advance; and none of being under duress. It dismisses the idea that they confessed "
+        "to save friends or family held as hostages as a laboured hypothesis.",
+    ),
+    (
+        "ib-paper1-q2",
+        [7],
+        "With reference to its origin, purpose and content, analyse the value and "
+        "limitations of Source 7 for an historian studying how the trial of August 1936 was "
+        "received in Britain.",
+        {"enquiry": "how the trial of August 1936 was received in Britain"},
+        "Origin: the New Statesman, a British weekly, on 5th September 1936, days after the "
+        "trial. Purpose: to question the confessions in public and ask for an explanation. "
+        "Value: it shows that part of British opinion doubted the confessions at the time, "
+        "and it names the puzzle (why confess, why 'cringe and crawl'). Limitation: as it "
+        "says itself, it had no independent witnesses, so it can only ask questions; and it "
+        "still thinks a plot 'very likely', so it is not evidence that the trial was a "
+        "frame-up.",
+    ),
+    (
+        "ib-paper1-q3",
+        [5, 7],
+        "Compare and contrast what Sources 5 and 7 reveal about the trial of August 1936.",
+        {},
+        "Both take the charges seriously: the Observer (5) calls the government's case "
+        "genuine, and the New Statesman (7) thinks there was very likely a plot. They "
+        "differ on the confessions: the Observer thinks it futile to believe the trial was "
+        "staged, while the New Statesman finds the defendants' confessions a mystery and, "
+        "without independent witnesses, sees no way of knowing.",
+    ),
+]
+
+
+def load_exam_paper(assignment, teacher):
+    """The IB-style Paper 1 questions, last in `assignment`, each made from its exam
+    template (with its own rubric, owned by `teacher`) and filled in for the pack."""
+    sources = {s.number: s for s in Source.objects.filter(unit=assignment_unit(assignment))}
+    for slug, numbers, stem, settings, model_answer in IB_PAPER_1:
+        template = template_named(slug)
+        question = add_question_from_template(assignment, template, teacher)
+        question.prompt = f"{stem} ({template.marks} marks)\n\n{suggested_time(template)}"
+        question.settings = question.rules.clean_settings({**question.settings, **settings})
+        question.model_answer = model_answer
+        question.save(update_fields=["prompt", "settings", "model_answer"])
+        QuestionSource.objects.bulk_create(
+            QuestionSource(question=question, source=sources[number], order=position)
+            for position, number in enumerate(numbers)
+        )
+
+
+def assignment_unit(assignment):
+    return assignment.assignment_sources.select_related("source__unit").first().source.unit
 
 
 # A class's handed-in work ---------------------------------------------------------------

@@ -387,6 +387,9 @@ class Question(models.Model):
         CHOICE = "choice", "Choice"
         WRITTEN = "written", "Written answer"
         SEQUENCE = "sequence", "Sequence (chronological order)"
+        GROUPING = "grouping", "Grouping (sort sources into categories)"
+        INTERPRETATION = "interpretation", "Interpretation (how far do you agree?)"
+        IMAGE_REGIONS = "image_regions", "Image regions (mark parts of a visual source)"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)

@@ -80,6 +80,14 @@ class SourceFactory(factory.django.DjangoModelFactory):
         "Every weak, corrupt or ambitious enemy of socialism has been hired."
     )
 
+    class Params:
+        # A visual source: a plain grey image, for kinds that mark regions of one.
+        visual = factory.Trait(
+            image=factory.django.ImageField(width=640, height=400, color="gray"),
+            image_kind="cartoon",
+            alt_text="A grey rectangle standing in for a cartoon.",
+        )
+
 
 class ClassroomFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -57,7 +57,7 @@ class ExamTemplate:
     minutes: int  # suggested time
     criteria: tuple
     settings: dict = field(default_factory=dict)
-    note: str = ""  # what the teacher should know, e.g. which kind stands in for which
+    note: str = ""  # what the teacher should know, e.g. which sources to choose
 
     @property
     def rubric_name(self):

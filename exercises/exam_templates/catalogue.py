@@ -3,14 +3,17 @@
 Every level descriptor here is our own wording of what the level rewards. The mark bands
 follow the boards' published structure (how many levels, the marks in each); the prompts
 are the boards' usual question formulae with [brackets] for the teacher to fill in.
-Where the exam's kind of question has no kind here yet (agreeing with an interpretation,
-reading an image), the nearest kind stands in and the note says so.
+Each uses the kind that fits the exam's question: "how far do you agree with Interpretation
+2" is an interpretation question (agreement, evidence cited, argument, marked by levels);
+questions answered in words, even about an image, are written answers, and the note says
+where another kind can go beside them.
 """
 
 from . import Band, Board, Criterion, ExamTemplate
 
 WRITTEN = "written"
 OPVL = "opvl"
+INTERPRETATION = "interpretation"
 EXTENDED = {"length": "extended", "min_length": 0}
 SHORT = {"length": "short", "min_length": 0}
 
@@ -138,8 +141,8 @@ EDEXCEL_3B = ExamTemplate(
         ),
     ),
     note=(
-        "No interpretation kind exists yet: a written answer stands in. Put the two "
-        "interpretations in the assignment's instructions or as its sources."
+        "A written answer: the interpretation kind is for 3(d)'s “how far do you agree”. "
+        "Put the two interpretations in the assignment's instructions or as its sources."
     ),
 )
 
@@ -180,21 +183,21 @@ EDEXCEL_3C = ExamTemplate(
             ),
         ),
     ),
-    note="No interpretation kind exists yet: a written answer stands in.",
+    note="A written answer: the interpretation kind is for 3(d)'s “how far do you agree”.",
 )
 
 EDEXCEL_3D = ExamTemplate(
     slug="edexcel-gcse-p3-3d",
     board=EDEXCEL,
     title="Paper 3, 3(d): how far do you agree with Interpretation 2",
-    kind=WRITTEN,
+    kind=INTERPRETATION,
     prompt=(
         "How far do you agree with Interpretation 2 about [the issue]? Explain your answer, "
         "using both interpretations and your knowledge of the historical context."
     ),
     marks=20,
     minutes=30,
-    settings=EXTENDED,
+    settings={"min_length": 0},
     criteria=(
         Criterion(
             "Evaluating the interpretation",
@@ -264,8 +267,11 @@ EDEXCEL_3D = ExamTemplate(
         ),
     ),
     note=(
-        "16 marks for the history and 4 for spelling, punctuation and grammar. No "
-        "interpretation-agreement kind exists yet: a written answer stands in."
+        "16 marks for the history and 4 for spelling, punctuation and grammar. An "
+        "interpretation question: students place themselves on the agreement scale, tick "
+        "the sources they use and write their argument. Choose Interpretation 2 (a source "
+        "marked as a historian's interpretation) first, then Interpretation 1 and any "
+        "sources to cite."
     ),
 )
 
@@ -379,8 +385,9 @@ IB_1B = ExamTemplate(
         ),
     ),
     note=(
-        "No image-based kind exists yet: a written answer stands in. Choose the visual "
-        "source as the question's source."
+        "A message is put in words, so a written answer, marked by its points. Choose the "
+        "visual source as the question's source; to have students point to the details "
+        "that carry the message, add an image regions question on the same source."
     ),
 )
 

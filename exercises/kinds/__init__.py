@@ -9,7 +9,10 @@ here and one line in KINDS below (see docs/architecture.md, "How to add a questi
 from .base import QuestionKind
 from .choice import MAX_OPTIONS, Choice
 from .comparison import Comparison
+from .grouping import Grouping
 from .highlight import Highlight
+from .image_regions import ImageRegions
+from .interpretation import Interpretation
 from .matrix import VERDICTS, Matrix
 from .opvl import OPVL
 from .rating import DEFAULT_RATING_LABELS, Rating
@@ -39,6 +42,9 @@ KINDS = {
         Choice(),
         Written(),
         Sequence(),
+        Grouping(),
+        Interpretation(),
+        ImageRegions(),
     )
 }
 
@@ -65,7 +71,10 @@ __all__ = [
     "VERDICTS",
     "Choice",
     "Comparison",
+    "Grouping",
     "Highlight",
+    "ImageRegions",
+    "Interpretation",
     "Matrix",
     "QuestionKind",
     "Rating",

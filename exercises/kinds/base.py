@@ -31,6 +31,7 @@ class QuestionKind:
     objective = False
     min_sources = 0
     max_sources = None
+    needs_image = False  # its sources must be visual (with an image): check_sources says so
     text_fields = {}  # response field -> label
     answer_form = None  # the student's form (an answer_form.AnswerForm), set by the module
     # Optional: a static script with the kind's widget on the answering page, conventionally

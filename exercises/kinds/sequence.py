@@ -25,9 +25,41 @@ from django.core.exceptions import ValidationError
 from .base import QuestionKind
 from .shared.answer_form import AnswerForm
 from .shared.charts import Bar, BarChart
+from .shared.demo import EXAM_PRACTICE, DemoQuestion
 from .shared.text import as_mapping, clean_text, lines_of, to_points
 
 MIN_ITEMS, MAX_ITEMS = 2, 12
+
+# The kind's question in the exam practice demo assignment (exercises/demo.py): Sources 4-8
+# by the dates the pack prints: Zinoviev's speech at his trial (August 1936), the Observer
+# (23rd August 1936), the New Republic (2nd September 1936), the New Statesman (5th
+# September 1936), Trotsky (22nd January 1937). The pack dates Zinoviev's speech only to the
+# month; the Observer of the 23rd already judges the trial's case, so the speech comes first.
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        [4, 5, 6, 7, 8],
+        4,
+        "Put Sources 4 to 8 in the order they were spoken or published, earliest first. "
+        "Read each source's date on its card.",
+        {
+            "items": [
+                {"id": "7", "text": "Source 7: The New Statesman"},
+                {"id": "4", "text": "Source 4: Gregory Zinoviev, speech at his trial"},
+                {"id": "8", "text": "Source 8: Leon Trotsky, The Trial of the Seventeen"},
+                {"id": "5", "text": "Source 5: The Observer"},
+                {"id": "6", "text": "Source 6: The New Republic"},
+            ]
+        },
+        {"order": ["4", "5", "6", "7", "8"]},
+        "Zinoviev spoke at his trial in August 1936 (4); the Observer judged the case "
+        "genuine on 23rd August (5); the New Republic followed on 2nd September (6) and the "
+        "New Statesman on 5th September (7); Trotsky wrote The Trial of the Seventeen on "
+        "22nd January 1937 (8), months after the August trial. Which of them could know "
+        "what the others had said?",
+        skill="sourcing",
+        assignment=EXAM_PRACTICE,
+    ),
+]
 MOVES = ("up", "down")
 
 
@@ -123,6 +155,17 @@ class Sequence(QuestionKind):
 
     def incomplete_reason(self, response, settings, sources=None):
         return None if self.is_answered(response) else "not answered"
+
+    # The demo class (exercises/demo.py): the kind's question in the exam practice assignment.
+
+    demo_questions = DEMO_QUESTIONS
+
+    def demo_response(self, rng, question, sources):
+        order = list(question.key["order"])
+        if rng.random() < 0.5:
+            index = rng.randrange(len(order) - 1)
+            order[index], order[index + 1] = order[index + 1], order[index]
+        return {"order": order}
 
     def ordered_items(self, response, settings):
         """The items in the student's order (the question's own order before any)."""

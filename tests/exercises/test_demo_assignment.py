@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from exercises import demo
 from exercises.kinds import KINDS
+from exercises.kinds.shared.demo import EXAM_PRACTICE
 from exercises.models import Assignment, Question
 from sources.models import Source
 from tests import factories
@@ -41,10 +42,16 @@ def test_demo_assignment_has_every_kind_of_question_with_a_key_or_model_answer(g
     )
     assert assignment.status == Assignment.Status.PUBLISHED
     questions = list(assignment.questions.all())
-    # Every kind with demo questions (a new kind joins the demo in a step of its own).
-    in_demo = {name for name, kind in KINDS.items() if kind.demo_questions}
+    # Every kind with demo questions for the first assignment (a new kind joins the demo in
+    # a step of its own; the kinds that order, sort and weigh are in the exam practice).
+    in_demo = {
+        name
+        for name, kind in KINDS.items()
+        if any(not question.assignment for question in kind.demo_questions)
+    }
     assert {q.kind for q in questions} == in_demo
-    assert in_demo >= set(Question.Kind.values) - {"sequence"}
+    later = {"sequence", "grouping", "interpretation", "image_regions"}
+    assert in_demo >= set(Question.Kind.values) - later
     for question in questions:
         assert question.model_answer
         sources = [qs.source for qs in question.question_sources.all()]
@@ -87,7 +94,9 @@ def test_loading_the_demo_twice_creates_nothing_twice(great_purge):
     first.save()
     demo.load()
     assert Assignment.objects.filter(title=demo.ASSIGNMENT_TITLE).count() == 2  # one per demo class
-    assert demo_questions().count() == 8
+    assert Assignment.objects.filter(title=EXAM_PRACTICE).count() == 2
+    # The first assignment's, then the exam practice's: three kinds and an IB Paper 1 set.
+    assert demo_questions().count() == 8 + 3 + 3
     assert Assignment.objects.get(pk=first.pk).due_at == first.due_at
 
 
@@ -136,3 +145,69 @@ def test_the_handed_in_demo_class_gives_the_teacher_work_and_a_split_to_discuss(
         1 for answer in comparison.answers.all() if answer.response.get("choice") == str(duranty.pk)
     )
     assert chose_duranty > len(demo.PUPILS) / 2  # most of the class trusted Duranty more
+
+
+def exam_practice(join_code=demo.DEMO_JOIN_CODE):
+    return Assignment.objects.get(title=EXAM_PRACTICE, classroom__join_code=join_code)
+
+
+def test_exam_practice_orders_sorts_and_weighs_the_sources_with_valid_keys(great_purge):
+    demo.load()
+    assignment = exam_practice()
+    assert assignment.status == Assignment.Status.PUBLISHED
+    questions = list(assignment.questions.order_by("order"))
+    kinds = ["sequence", "grouping", "interpretation", "written", "opvl", "written"]
+    assert [q.kind for q in questions] == kinds
+    for question in questions:
+        assert question.model_answer
+        sources = [qs.source for qs in question.question_sources.all()]
+        assert question.rules.clean_key(question.key, question.settings, sources) == question.key
+
+
+def test_exam_practice_sequence_key_follows_the_dates_the_pack_prints(great_purge):
+    demo.load()
+    sequence = exam_practice().questions.get(kind=Question.Kind.SEQUENCE)
+    numbers = [int(item) for item in sequence.key["order"]]
+    assert numbers == [4, 5, 6, 7, 8]
+    headers = {s.number: s.header for s in Source.objects.filter(number__in=numbers)}
+    # Zinoviev (August 1936), the Observer (23rd August), the New Republic (2nd September),
+    # the New Statesman (5th September 1936), Trotsky (22nd January 1937), as printed.
+    printed = ["August, 1936", "23rd August, 1936", "2nd September, 1936", "5th September, 1936"]
+    printed.append("22nd January, 1937")
+    for number, date in zip(numbers, printed, strict=True):
+        assert date in headers[number]
+    assert [item["id"] for item in sequence.settings["items"]] != sequence.key["order"]
+
+
+def test_exam_practice_grouping_sorts_the_confessions_sources_like_the_matrix(great_purge):
+    demo.load()
+    grouping = exam_practice().questions.get(kind=Question.Kind.GROUPING)
+    matrix = demo_questions().get(kind=Question.Kind.MATRIX)
+    verdict_group = {"supports": "1", "challenges": "2"}
+    expected = {s: verdict_group[v] for s, v in matrix.key["verdicts"].items()}
+    assert grouping.key["placements"] == expected
+
+
+def test_exam_practice_interpretation_weighs_deutscher_marked_by_levels(great_purge):
+    demo.load()
+    question = exam_practice().questions.get(kind=Question.Kind.INTERPRETATION)
+    first = question.question_sources.first().source
+    assert first.number == 16 and "Deutscher" in first.header
+    assert question.rubric is not None
+    assert not question.rules.objective
+
+
+def test_the_handed_in_class_has_handed_in_the_exam_practice_too(great_purge):
+    demo.load()
+    assignment = exam_practice(demo.HANDED_IN_JOIN_CODE)
+    assert assignment.submissions.filter(submitted_at__isnull=False).count() == len(demo.PUPILS)
+
+
+def test_exam_practice_ends_with_an_ib_paper_1_set_made_from_the_exam_templates(great_purge):
+    demo.load()
+    questions = list(exam_practice().questions.order_by("order"))[3:]
+    assert [q.points for q in questions] == [3, 4, 6]
+    for question in questions:
+        assert "[" not in question.prompt  # every bracket filled in
+        assert question.rubric.name.startswith("IB Diploma History")
+        assert question.question_sources.exists()

@@ -42,7 +42,10 @@ def world(request):
     factories.EnrollmentFactory(classroom=classroom, student=student)
     assignment = factories.AssignmentFactory(classroom=classroom)
     unit = factories.UnitFactory()
-    sources = [factories.SourceFactory(unit=unit, text=DAILY_WORKER) for _ in range(4)]
+    sources = [
+        factories.SourceFactory(unit=unit, text=DAILY_WORKER, visual=rules.needs_image)
+        for _ in range(4)
+    ]
     for order, source in enumerate(sources):
         factories.AssignmentSourceFactory(assignment=assignment, source=source, order=order)
     rng, words = random.Random(1936), filler()

@@ -92,9 +92,11 @@ def test_the_ib_value_and_limitations_question_caps_one_sided_answers_at_2():
     assert template_named("ib-paper1-q2").kind == "opvl"
 
 
-def test_templates_standing_in_for_a_missing_kind_say_so():
-    for slug in ("edexcel-gcse-p3-3d", "ib-paper1-q1b"):
-        assert "stands in" in template_named(slug).note
+def test_how_far_do_you_agree_is_an_interpretation_question_and_a_message_is_written():
+    assert template_named("edexcel-gcse-p3-3d").kind == "interpretation"
+    message = template_named("ib-paper1-q1b")
+    assert message.kind == "written" and "image regions" in message.note
+    assert not any("stands in" in template.note for template in TEMPLATES)
 
 
 def test_the_page_lists_the_templates_grouped_by_board_with_a_label_each(

@@ -51,7 +51,12 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
 
 # The title of a plain field that several kinds share, followed by their short names.
-SHARED_FIELD_TITLES = {"enquiry": "Enquiry", "min_justification": "Justification"}
+SHARED_FIELD_TITLES = {
+    "enquiry": "Enquiry",
+    "min_justification": "Justification",
+    "min_length": "Answer length",
+    "instruction": "Instruction",
+}
 
 
 def kind_fieldsets():
@@ -177,6 +182,33 @@ class QuestionForm(forms.ModelForm):
         label="Events in order",
         help_text="One event (or source) per line, 2 to 12, in their right chronological "
         "order, earliest first. Students see them shuffled.",
+    )
+    groups = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Groups",
+        help_text="The categories to sort the sources into, one per line, 2 to 6, e.g. "
+        "“Supports the confessions”.",
+    )
+    placements = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Key groups",
+        help_text="One line per source: its number, a colon and its group's name, e.g. "
+        "“4: Supports the confessions”.",
+    )
+    justify_groups = forms.BooleanField(
+        required=False,
+        label="Ask for a justification of each group",
+        help_text="Optional for students; read when grading, not scored.",
+    )
+    regions = forms.CharField(
+        required=False,
+        widget=LINES,
+        label="Key regions",
+        help_text="The cells of the image a good answer marks: columns A, B, C… from the "
+        "left, rows 1, 2, 3… from the top (6 rows, 8 columns). A cell as “B3”, a rectangle "
+        "as “B3:D4”, separated by commas or lines.",
     )
     length = forms.ChoiceField(
         required=False,

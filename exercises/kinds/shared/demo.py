@@ -20,6 +20,12 @@ class DemoQuestion:
     # The historical-thinking skill it shows (a value of exercises.models.Skill), for the
     # markbook; questions marked with a rubric show theirs through its criteria.
     skill: str = ""
+    # The demo assignment it belongs to: "" for the first (ASSIGNMENT_TITLE in
+    # exercises/demo.py), EXAM_PRACTICE for the second.
+    assignment: str = ""
+
+
+EXAM_PRACTICE = "Exam practice: the Moscow trials"
 
 
 TRIAL_ENQUIRY = "The Moscow trial of August 1936: were the defendants' confessions true?"
