@@ -24,7 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -607,12 +607,18 @@ def _wants_json(request):
     return request.headers.get("Accept", "").split(",")[0].strip() == "application/json"
 
 
+MAX_ID = 2**63 - 1  # the largest id a bigint (and SQLite's INTEGER) holds
+
+
 def _question_to_answer(user, assignment_pk, question_pk):
     """The question and its sources, if its assignment is open to the student; else 404.
 
     One query for both (from the question's source links, the question and its assignment
-    joined in); only a question without sources needs a second.
+    joined in); only a question without sources needs a second. An id past what the
+    database can hold is no question of anyone's (SQLite would raise on it).
     """
+    if max(assignment_pk, question_pk) > MAX_ID:
+        raise Http404
     open_to_student = Assignment.objects.for_student(user).filter(opens_at__lte=timezone.now())
     questions = Question.objects.filter(
         pk=question_pk, assignment_id=assignment_pk, assignment__in=open_to_student.values("pk")

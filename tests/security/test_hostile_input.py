@@ -173,6 +173,23 @@ def student(client, world):
     return client
 
 
+@pytest.mark.parametrize("as_json", [True, False])
+@pytest.mark.parametrize("where", ["assignment", "question"])
+def test_a_save_to_an_id_past_any_database_id_is_not_found(student, world, where, as_json):
+    question = world.mine.questions["written"]
+    ids = {"assignment": (10**30, question.pk), "question": (question.assignment_id, 2**63)}
+    assignment_pk, question_pk = ids[where]
+    headers = {"HTTP_ACCEPT": "application/json"} if as_json else {}
+    before = snapshot()
+    response = student.post(
+        f"/assignments/{assignment_pk}/questions/{question_pk}/answer/",
+        {"revision": 0, "text": "Saved to nowhere."},
+        **headers,
+    )
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
 @SETTINGS
 @given(data=st.data(), as_json=st.booleans())
 def test_no_save_ever_fails_with_a_500_or_writes_when_refused(student, world, data, as_json):
