@@ -12,9 +12,10 @@ from tests import factories
 
 from .conftest import add_question
 
-# Session, user, assignment, submission, "release seen" mark, questions, their sources,
-# answers with grades, criterion grades, the teacher's comments on words, the reading list.
-ASSIGNMENT_PAGE_QUERIES = 11
+# Session, user, assignment, submission, "feedback seen" mark, questions, their sources,
+# answers with grades, criterion grades, the teacher's comments on words, the student's
+# responses to feedback, the reading list.
+ASSIGNMENT_PAGE_QUERIES = 12
 DASHBOARD_QUERIES = 4
 SUBMIT_QUERIES = 15
 KIND_SETUP = {
