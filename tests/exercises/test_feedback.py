@@ -263,7 +263,7 @@ def sheet_class(pupils):
     rubric = factories.RubricFactory()
     criterion = factories.CriterionFactory(rubric=rubric, name="Provenance")
     level = factories.LevelFactory(criterion=criterion, name="Level 2", min_points=2, max_points=3)
-    written = factories.QuestionFactory(
+    factories.QuestionFactory(
         assignment=assignment, kind=Question.Kind.WRITTEN, rubric=rubric, order=0, points=5
     )
     choice = factories.ChoiceQuestionFactory(assignment=assignment, order=1)
