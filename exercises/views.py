@@ -311,6 +311,11 @@ class AssignmentPage:
         return sum(len(q.response_requests) for q in self.questions)
 
     @property
+    def responses_missing(self):
+        """Green-pen feedback without a saved response (listed before handing in again)."""
+        return [q for q in self.questions if any(not text for _, _, text in q.response_requests)]
+
+    @property
     def past_due(self):
         # The student's own due date: an extended one if their teacher set it.
         return self.assignment.is_late(due_at=self.assignment.student_due_at)

@@ -148,6 +148,21 @@ def test_bad_responses_are_refused_with_400_and_given_back(client, fields):
         assert next(iter(data.values()))[:100] in response.content.decode()
 
 
+def test_handing_in_again_lists_green_pen_feedback_without_a_response(client):
+    work = Returned()
+    client.force_login(work.student)
+    submit = reverse("exercises:submit", args=[work.assignment.pk])
+    assert "not saved" in client.get(submit).content.decode()
+    client.post(
+        work.respond_url,
+        {
+            f"response-{work.answer.pk}-feedback": "Done.",
+            f"response-{work.answer.pk}-{work.comment.pk}": "Done too.",
+        },
+    )
+    assert "not saved" not in client.get(submit).content.decode()
+
+
 def test_responses_cannot_be_written_once_handed_in_again(client):
     work = Returned()
     answering.submit(work.submission)
