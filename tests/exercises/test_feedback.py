@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import privacy
 from exercises.models import FeedbackResponse, Grade, Question, Submission
 from exercises.services import answering, grading
 from tests import factories
@@ -114,6 +115,16 @@ def test_student_saves_responses_and_the_teacher_reads_them_with_the_changes(cli
     assert "<del>" in html and "<ins>" in html
     assert "He saw the trial but not the torture." in html
     assert "For the New York Times." in html
+
+
+def test_a_students_data_export_holds_their_responses_to_feedback(client):
+    work = Returned()
+    client.force_login(work.student)
+    client.post(work.respond_url, {f"response-{work.answer.pk}-feedback": "My response."})
+    data = privacy.export_student(work.student)
+    answer = data["submissions"][0]["answers"][0]
+    assert answer["responses_to_feedback"][0]["response"] == "My response."
+    assert answer["as_returned_for_revision"]["text"].startswith("Duranty was")
 
 
 def test_a_second_save_of_responses_replaces_the_first(client):
