@@ -1,17 +1,6 @@
-from django.urls import path, register_converter
-from django.urls.converters import IntConverter
+from django.urls import path
 
 from . import analytics_views, views
-
-
-class RowId(IntConverter):
-    """An id a database column can hold (below 2**63): a longer number is not found (404),
-    rather than a server error when the database is asked for it."""
-
-    regex = "[0-9]{1,18}"
-
-
-register_converter(RowId, "id")
 
 app_name = "exercises"
 
@@ -19,19 +8,19 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("progress/", views.progress, name="progress"),
     path("classes/join/", views.join_class, name="join_class"),
-    path("assignments/<id:pk>/", views.assignment, name="assignment"),
-    path("assignments/<id:pk>/start/", views.start, name="start"),
-    path("assignments/<id:pk>/preview/", views.assignment_preview, name="assignment_preview"),
+    path("assignments/<int:pk>/", views.assignment, name="assignment"),
+    path("assignments/<int:pk>/start/", views.start, name="start"),
+    path("assignments/<int:pk>/preview/", views.assignment_preview, name="assignment_preview"),
     path(
-        "assignments/<id:pk>/questions/<id:question_pk>/answer/",
+        "assignments/<int:pk>/questions/<int:question_pk>/answer/",
         views.save_answer,
         name="save_answer",
     ),
-    path("assignments/<id:pk>/submit/", views.submit, name="submit"),
-    path("assignments/<id:pk>/responses/", views.respond, name="respond"),
-    path("assignments/<id:pk>/analytics/", analytics_views.analytics, name="analytics"),
+    path("assignments/<int:pk>/submit/", views.submit, name="submit"),
+    path("assignments/<int:pk>/responses/", views.respond, name="respond"),
+    path("assignments/<int:pk>/analytics/", analytics_views.analytics, name="analytics"),
     path(
-        "assignments/<id:pk>/analytics/projector/",
+        "assignments/<int:pk>/analytics/projector/",
         analytics_views.analytics_projector,
         name="analytics_projector",
     ),

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -618,6 +618,8 @@ def _sent_responses(post):
 @login_required
 def respond(request, pk):
     """Save the student's responses to the feedback their teacher asked them to answer."""
+    if pk >= 2**63:  # no such row; SQLite cannot even be asked for it
+        raise Http404
     assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
     submission = get_object_or_404(
         Submission.objects.filter(assignment=assignment, student=request.user)

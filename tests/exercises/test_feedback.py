@@ -174,6 +174,13 @@ def test_handing_in_again_lists_green_pen_feedback_without_a_response(client):
     assert "not saved" not in client.get(submit).content.decode()
 
 
+def test_responses_to_an_assignment_id_past_any_row_are_404(client):
+    work = Returned()
+    client.force_login(work.student)
+    url = reverse("exercises:respond", args=[2**63])
+    assert client.post(url, {"response-1-feedback": "x"}).status_code == 404
+
+
 def test_responses_cannot_be_written_once_handed_in_again(client):
     work = Returned()
     answering.submit(work.submission)
