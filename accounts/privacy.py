@@ -15,7 +15,15 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from lti_tool.models import LtiUser
 
-from exercises.models import Answer, CriterionGrade, Enrollment, FeaturedAnswer, Grade, Submission
+from exercises.models import (
+    Answer,
+    CriterionGrade,
+    Enrollment,
+    FeaturedAnswer,
+    FeedbackResponse,
+    Grade,
+    Submission,
+)
 
 ANONYMISE_KEEPS = (
     "the student's enrolments, submissions, answers, grades, feedback and the history of "
@@ -107,7 +115,11 @@ def export_student(user):
                 "answers",
                 Answer.objects.select_related("question", "grade__graded_by")
                 .prefetch_related(
-                    Prefetch("grade__criterion_grades", CriterionGrade.objects.order_by("id"))
+                    Prefetch("grade__criterion_grades", CriterionGrade.objects.order_by("id")),
+                    Prefetch(
+                        "feedback_responses",
+                        FeedbackResponse.objects.select_related("comment").order_by("id"),
+                    ),
                 )
                 .order_by("question__order", "question_id"),
             )
@@ -137,6 +149,15 @@ def export_student(user):
             "auto_score": _number(a.auto_score),
             "grade": _grade(grade, history) if grade else None,
             "shown_to_the_class_anonymously": a.pk in featured,
+            "as_returned_for_revision": a.returned_response,
+            "responses_to_feedback": [
+                {
+                    "to": f"comment on “{r.comment.quote}”" if r.comment else "the feedback",
+                    "response": r.text,
+                    "saved_at": _when(r.saved_at),
+                }
+                for r in a.feedback_responses.all()
+            ],
         }
 
     return {
@@ -201,6 +222,7 @@ def export_student(user):
                 "time_limit_ends_at": _when(s.deadline),
                 "handed_in_by_the_clock": s.timed_out,
                 "released_at": _when(s.released_at),
+                "feedback_seen_at": _when(s.feedback_seen_at),
                 "answers": [answer(a) for a in s.answers.all()],
             }
             for s in submissions

@@ -4,6 +4,7 @@ their ModelAdmins and desk pages with the admin site (Django autodiscovers this 
 from .desk import (  # noqa: F401
     assignments,
     classes,
+    feedback_sheet,
     gradebook,
     grading_page,
     library,

@@ -491,6 +491,9 @@ class Submission(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
     # The student has not yet opened their released grade (for "new" marks on the dashboard).
     release_seen = models.BooleanField(default=False)
+    # When the student last opened their released work: marks and comments given after it
+    # are "new" to them (on the dashboard and beside each question).
+    feedback_seen_at = models.DateTimeField(null=True, blank=True)
     # Timed work: when the clock runs out (time limit + extra time, capped by the due date),
     # fixed when the student starts so that a reload or a second tab cannot reset it.
     deadline = models.DateTimeField(null=True, blank=True)
@@ -548,6 +551,9 @@ class Answer(models.Model):
     saved_at = models.DateTimeField(default=timezone.now)
     # Filled in for objective kinds when the submission is submitted (or rescored).
     auto_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # The response as it stood when the teacher returned the work for revision, so the
+    # resubmission can show them what the student changed (answers keep no history).
+    returned_response = models.JSONField(null=True, blank=True)
 
     # No default ordering: it joined the questions into every query of answers (a per-row
     # subquery became a scan of every question). Pages that list answers order them.
@@ -585,6 +591,12 @@ class Grade(models.Model):
     )
     graded_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
+    # "Green pen": the student must answer this feedback when the work comes back to them.
+    response_required = models.BooleanField(
+        "ask the student to respond",
+        default=False,
+        help_text="When the work is returned for revision, the student writes a response.",
+    )
 
     history = HistoricalRecords()
 
@@ -729,6 +741,8 @@ class AnchoredComment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # "Green pen": the student must answer this comment when the work comes back to them.
+    response_required = models.BooleanField("ask the student to respond", default=False)
 
     class Meta:
         ordering = ["answer", "field", "start", "id"]
@@ -738,3 +752,42 @@ class AnchoredComment(models.Model):
 
     def __str__(self):
         return f"“{self.quote[:40]}”: {self.comment[:60]}"
+
+
+class FeedbackResponse(models.Model):
+    """A student's answer to feedback the teacher asked them to respond to ("green pen").
+
+    To a comment on words of the answer (`comment`), or, without one, to the answer's
+    overall feedback. Written by the student on the assignment page while the work is
+    returned for revision; the teacher reads it beside the changes when it comes back.
+    Kept apart from the grade and the comment, which only the teacher writes.
+    """
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="feedback_responses")
+    comment = models.ForeignKey(
+        AnchoredComment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
+    )
+    text = models.TextField(max_length=2000)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answer", "comment", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "comment"],
+                condition=Q(comment__isnull=False),
+                name="feedback_response_once_per_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["answer"],
+                condition=Q(comment__isnull=True),
+                name="feedback_response_once_per_feedback",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Response on answer {self.answer_id}: {self.text[:60]}"

@@ -17,6 +17,7 @@ urlpatterns = [
         name="save_answer",
     ),
     path("assignments/<int:pk>/submit/", views.submit, name="submit"),
+    path("assignments/<int:pk>/responses/", views.respond, name="respond"),
     path("assignments/<int:pk>/analytics/", analytics_views.analytics, name="analytics"),
     path(
         "assignments/<int:pk>/analytics/projector/",

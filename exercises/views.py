@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
     DecimalField,
@@ -49,7 +50,7 @@ from .models import (
     Submission,
 )
 from .progress import student_progress
-from .services import answering
+from .services import answering, feedback_responses
 
 NOT_STARTED = "This timed work has not been started: open the assignment and press Start."
 LOGGED_OUT = "You have been logged out. Log in again: your answer is kept."
@@ -100,6 +101,8 @@ class QuestionOnPage:
     kept: object = None
     # The revision a kept answer was just saved at (the page's script continues from it).
     restored_revision: int | None = None
+    # When the student last opened their released work (feedback given since is "new").
+    seen_before: object = None
 
     @property
     def pk(self):
@@ -193,15 +196,44 @@ class QuestionOnPage:
     @property
     def anchored_comments(self):
         """The teacher's comments on words of the released answer."""
-        if not (self.released and self.answer and self.answer.has_comments):
+        if not (self.released and self.answer):
             return []
         return list(self.answer.anchored_comments.all())
+
+    @property
+    def is_new(self):
+        """Marked or commented on since the student last opened their released work."""
+        if not (self.released and self.answer):
+            return False
+        if self.seen_before is None:
+            return self.score is not None or bool(self.feedback)
+        moments = [c.created_at for c in self.answer.anchored_comments.all()]
+        if self.grade is not None and self.grade.graded_at:
+            moments.append(self.grade.graded_at)
+        return any(moment > self.seen_before for moment in moments)
+
+    @property
+    def response_requests(self):
+        """The feedback the teacher asked the student to respond to, with what they wrote:
+        [(field name, what it answers, text)], released work only."""
+        if not (self.released and self.answer):
+            return []
+        written = {r.comment_id: r.text for r in self.answer.feedback_responses.all()}
+        requests = []
+        for comment in feedback_responses.awaiting_response(self.answer):
+            comment_id = comment.pk if comment else None
+            name = f"response-{self.answer.pk}-{comment_id or 'feedback'}"
+            about = (
+                f"“{comment.quote}”: {comment.comment}" if comment else "your teacher's feedback"
+            )
+            requests.append((name, about, written.get(comment_id, "")))
+        return requests
 
 
 class AssignmentPage:
     """Everything the assignment page shows, in a fixed number of queries."""
 
-    def __init__(self, assignment, submission=None, *, preview=False, kept=None):
+    def __init__(self, assignment, submission=None, *, preview=False, kept=None, seen_before=None):
         self.assignment = assignment
         self.submission = submission
         self.preview = preview
@@ -220,20 +252,19 @@ class AssignmentPage:
         if submission is not None:
             answer_rows = submission.answers.select_related("grade")
             if self.released:
-                # Criterion grades and comments on words are read only for the answers that
-                # have some, each kind in one query for all of them (none if no answer has).
+                # Criterion grades are read only for the answers that have some, in one query
+                # for all of them (none if no answer has); comments on words and the
+                # student's responses to feedback, one query each.
                 answer_rows = answer_rows.annotate(
                     has_criterion_grades=Exists(
                         CriterionGrade.objects.filter(grade__answer=OuterRef("pk"))
-                    ),
-                    has_comments=Exists(AnchoredComment.objects.filter(answer=OuterRef("pk"))),
-                )
+                    )
+                ).prefetch_related("anchored_comments", "feedback_responses")
             answers = {answer.question_id: answer for answer in answer_rows}
             if self.released:
                 rows = answers.values()
                 graded = [answer for answer in rows if answer.has_criterion_grades]
                 prefetch_related_objects(graded, "grade__criterion_grades")
-                prefetch_related_objects([a for a in rows if a.has_comments], "anchored_comments")
         self.questions = []
         for number, question in enumerate(questions, start=1):
             sources = [qs.source for qs in question.question_sources.all()]
@@ -247,6 +278,7 @@ class AssignmentPage:
                 answer,
                 released=self.released,
                 show_key=self.show_key,
+                seen_before=seen_before,
             )
             if self.editable:
                 q.form = answer_form(question, sources, response=q.response, revision=q.revision)
@@ -306,6 +338,19 @@ class AssignmentPage:
     @property
     def incomplete(self):
         return [q for q in self.questions if q.incomplete]
+
+    @property
+    def new_feedback(self):
+        return [q for q in self.questions if q.is_new]
+
+    @property
+    def responses_asked(self):
+        return sum(len(q.response_requests) for q in self.questions)
+
+    @property
+    def responses_missing(self):
+        """Green-pen feedback without a saved response (listed before handing in again)."""
+        return [q for q in self.questions if any(not text for _, _, text in q.response_requests)]
 
     @property
     def past_due(self):
@@ -464,6 +509,15 @@ class DashboardRow:
     def released(self):
         return bool(self.submission and self.submission.is_released)
 
+    @property
+    def has_new_feedback(self):
+        """Released marks or comments the student has not opened yet."""
+        submission = self.submission
+        if not self.released:
+            return False
+        seen = submission.feedback_seen_at
+        return seen is None or seen < submission.released_at or submission.feedback_since_seen
+
 
 @login_required
 def dashboard(request):
@@ -491,6 +545,17 @@ def dashboard(request):
             awaiting=Exists(
                 Answer.objects.filter(
                     submission=OuterRef("pk"), grade__score__isnull=True, auto_score__isnull=True
+                )
+            ),
+            # Marked or commented on since the student last opened the released work.
+            feedback_since_seen=Exists(
+                Grade.objects.filter(
+                    answer__submission=OuterRef("pk"), graded_at__gt=OuterRef("feedback_seen_at")
+                )
+            )
+            | Exists(
+                AnchoredComment.objects.filter(
+                    answer__submission=OuterRef("pk"), created_at__gt=OuterRef("feedback_seen_at")
                 )
             ),
         )
@@ -558,11 +623,60 @@ def assignment(request, pk):
     if submission is None:
         return _start_page(request, assignment)
     answering.hand_in_if_time_up(submission)
-    if submission.is_released and not submission.release_seen:
-        Submission.objects.filter(pk=submission.pk).update(release_seen=True)
+    seen_before = submission.feedback_seen_at
+    if submission.is_released:
+        # Marks and comments given since the last visit are shown as "new" this once.
+        Submission.objects.filter(pk=submission.pk).update(
+            release_seen=True, feedback_seen_at=timezone.now()
+        )
     kept = _save_kept_answers(request, assignment, submission)
-    page = AssignmentPage(assignment, submission, kept=kept)
+    page = AssignmentPage(assignment, submission, kept=kept, seen_before=seen_before)
     return render(request, "exercises/assignment.html", _page_context(page, request))
+
+
+RESPONSE_FIELD = "response-"
+
+
+def _sent_responses(post):
+    """{(answer id, comment id or None): text} from the fields `response-<answer>-<comment>`
+    (`feedback` for the overall feedback); None if a field name is malformed."""
+    texts = {}
+    for name, text in post.items():
+        if not name.startswith(RESPONSE_FIELD):
+            continue
+        answer_id, _, comment_id = name[len(RESPONSE_FIELD) :].partition("-")
+        if not answer_id.isdigit() or not (comment_id.isdigit() or comment_id == "feedback"):
+            return None
+        texts[(int(answer_id), None if comment_id == "feedback" else int(comment_id))] = text
+    return texts
+
+
+@require_POST
+@login_required
+def respond(request, pk):
+    """Save the student's responses to the feedback their teacher asked them to answer."""
+    if pk >= 2**63:  # no such row; SQLite cannot even be asked for it
+        raise Http404
+    assignment = get_object_or_404(_open_assignments(request.user), pk=pk)
+    submission = get_object_or_404(
+        Submission.objects.filter(assignment=assignment, student=request.user)
+    )
+    texts = _sent_responses(request.POST)
+    problem = "Nothing to save: no response was sent." if not texts else None
+    if texts is None:
+        problem = "The responses sent were not in the expected form."
+    if problem is None:
+        try:
+            count = feedback_responses.save_responses(request.user, submission, texts)
+        except ValidationError as refusal:
+            problem = " ".join(refusal.messages)
+    if problem is not None:
+        # Nothing is lost: the page gives back every response as it was sent.
+        sent = [text for name, text in request.POST.items() if name.startswith(RESPONSE_FIELD)]
+        context = {"assignment": assignment, "message": problem, "sent": sent}
+        return render(request, "exercises/response_problem.html", context, status=400)
+    messages.success(request, f"Your responses are saved ({count}).")
+    return redirect(f"{assignment.get_absolute_url()}#responses")
 
 
 def _start_page(request, assignment):

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .. import revisions
 from ..marks import marks
 from ..models import (
     AnchoredComment,
@@ -45,6 +46,7 @@ from ..models import (
     CommentBankEntry,
     Criterion,
     Enrollment,
+    FeedbackResponse,
     Grade,
     Question,
     Submission,
@@ -173,6 +175,9 @@ def answers_to_mark(assignment, by, anonymous, question=None, only=None):
             ),
             "grade__criterion_grades",
             Prefetch("anchored_comments", queryset=AnchoredComment.objects.order_by("start", "pk")),
+            Prefetch(
+                "feedback_responses", queryset=FeedbackResponse.objects.select_related("comment")
+            ),
         )
         .order_by(*order)
     )
@@ -305,9 +310,19 @@ class WorkspaceGradeForm(GradeForm):
     `#codes` expanded in the feedback, and the score following the levels unless the
     teacher typed one (then the existing rule asks for a reason)."""
 
+    response_required = forms.BooleanField(
+        label="Ask the student to respond to this feedback (green pen)",
+        required=False,
+        show_hidden_initial=True,
+        help_text="When you return the work for revision, the student writes a response.",
+    )
+
     def __init__(self, *args, bank=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.bank = bank
+        if self.grade is not None and not self.is_bound:
+            self.initial["response_required"] = self.grade.response_required
+            self.fields["response_required"].initial = self.grade.response_required
         for criterion in self.criteria:
             field = self.fields[f"level_{criterion.pk}"]
             bands = {
@@ -341,6 +356,7 @@ class WorkspaceGradeForm(GradeForm):
             feedback=self.cleaned_data["feedback"],
             override_reason=self.cleaned_data["override_reason"],
             levels=[LevelChoice(*chosen) for chosen in self.levels],
+            response_required=self.cleaned_data["response_required"],
         )
 
 
@@ -361,6 +377,7 @@ def _same_as_saved(form, grade):
         grade.score == data["score"]
         and grade.feedback == data["feedback"]
         and grade.override_reason == data["override_reason"]
+        and grade.response_required == data["response_required"]
         and given == chosen
     )
 
@@ -490,6 +507,10 @@ def _row(answer, form, by_criterion, numbers, questions):
     criteria = form.criterion_rows()
     return {
         "answer": answer,
+        # Resubmitted work: what the student changed since it was returned, and how they
+        # answered the feedback that asked for a response.
+        "changes": revisions.answer_changes(answer),
+        "responses": list(answer.feedback_responses.all()),
         "form": form,
         "view": view,
         "texts": anchored_comments.annotated_fields(answer, answer.anchored_comments.all()),
@@ -588,6 +609,7 @@ def comments(request, pk):
                 request.POST.get("quote", ""),
                 request.POST.get("comment", ""),
                 start=_id_or_none(start),
+                response_required=request.POST.get("response_required") == "on",
             )
         except ValidationError as error:
             return _refuse(request, 400, " ".join(error.messages))

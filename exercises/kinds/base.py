@@ -167,6 +167,11 @@ class QuestionKind:
         """A featured answer as (label, words) pairs, to show it without saying whose it is."""
         return [("Answer", response.get("text", ""))]
 
+    def answer_in_words(self, response, settings):
+        """A scored answer told in a few words, to list the class's most common wrong
+        answers on the feedback sheet; "" where the kind cannot say it briefly."""
+        return ""
+
     # The teacher's desk.
 
     def summary(self, settings, key):

@@ -74,6 +74,11 @@ class Choice(QuestionKind):
             cleaned.append({"id": option_id, "text": text})
         return {"options": cleaned, "multiple": bool(settings.get("multiple", False))}
 
+    def answer_in_words(self, response, settings):
+        texts = {option["id"]: option["text"] for option in settings.get("options", [])}
+        chosen = [texts[i] for i in response.get("selected") or [] if i in texts]
+        return " + ".join(chosen)
+
     def _option_ids(self, settings):
         return [option["id"] for option in settings.get("options", [])]
 

@@ -167,6 +167,11 @@ class Sequence(QuestionKind):
             order[index], order[index + 1] = order[index + 1], order[index]
         return {"order": order}
 
+    def answer_in_words(self, response, settings):
+        if not self.is_answered(response):
+            return ""
+        return " → ".join(item["text"] for item in self.ordered_items(response, settings))
+
     def ordered_items(self, response, settings):
         """The items in the student's order (the question's own order before any)."""
         by_id = {item["id"]: item for item in self._items(settings)}

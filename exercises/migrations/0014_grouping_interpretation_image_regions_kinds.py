@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0012_assignment_chosen_students'),
+        ('exercises', '0013_feedback_responses_and_seen'),
     ]
 
     operations = [

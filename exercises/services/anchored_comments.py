@@ -24,13 +24,14 @@ def answer_text(answer, field_name):
     return value if isinstance(value, str) else ""
 
 
-def add_comment(author, answer, field_name, quote, comment, start=None):
+def add_comment(author, answer, field_name, quote, comment, start=None, response_required=False):
     """Anchor `comment` to `quote` in the answer's field `field_name`.
 
     `start` is where the teacher selected the words; without it (or if the words are not
     there), the nearest occurrence of the words is used. Raises ValidationError when the
     field is not one of the kind's text fields, the words are not in the answer, or the
-    comment is empty or too long.
+    comment is empty or too long. `response_required` asks the student to respond to it
+    when the work is returned for revision ("green pen").
     """
     if field_name not in answer.question.rules.text_fields:
         raise ValidationError("That part of the answer takes no comments.")
@@ -58,6 +59,7 @@ def add_comment(author, answer, field_name, quote, comment, start=None):
         quote=quote,
         comment=comment,
         author=author,
+        response_required=response_required,
     )
 
 

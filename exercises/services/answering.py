@@ -396,11 +396,16 @@ def reopen(submission):
     """Return submitted work to the student for revision: it becomes editable again.
 
     Grades and feedback already released stay visible to the student (they are what to
-    revise against); the answer key and model answers stay hidden until it is handed in
-    again. Returns False, changing nothing, if the work was not in the submitted state.
+    revise against), and each answer keeps a copy of itself as returned; the answer key
+    and model answers stay hidden until it is handed in again. Returns False, changing
+    nothing, if the work was not in the submitted state.
     """
-    updated = Submission.objects.filter(
-        pk=submission.pk, status=Submission.Status.SUBMITTED
-    ).update(status=Submission.Status.RETURNED)
+    with transaction.atomic():
+        updated = Submission.objects.filter(
+            pk=submission.pk, status=Submission.Status.SUBMITTED
+        ).update(status=Submission.Status.RETURNED)
+        if updated:
+            # The answers as returned: the resubmission shows the teacher what changed.
+            Answer.objects.filter(submission=submission).update(returned_response=F("response"))
     submission.refresh_from_db(fields=["status"])
     return bool(updated)

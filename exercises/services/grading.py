@@ -152,6 +152,8 @@ class GradeInput:
     feedback: str
     override_reason: str = ""
     levels: list = field(default_factory=list)
+    # "Green pen" (ask the student to respond); None leaves it as it was.
+    response_required: bool | None = None
 
 
 @dataclass
@@ -228,6 +230,8 @@ def save_grades(grader, inputs, now=None):
                 "graded_by": grader,
                 "graded_at": now,
             }
+            if item.response_required is not None:
+                values["response_required"] = item.response_required
             grade = Grade.objects.filter(answer=item.answer).first()
             if grade is None:
                 try:

@@ -375,6 +375,8 @@
       if (isAdd) {
         form.querySelector("[name=comment]").value = "";
         form.querySelector("[name=quote]").value = "";
+        const greenPen = form.querySelector("[name=response_required]");
+        if (greenPen) greenPen.checked = false;
       }
       announce(isAdd ? "Comment added" : "Comment deleted");
     }).catch(function () { announce("Not saved: no connection. Try again."); });

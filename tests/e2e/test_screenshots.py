@@ -3,6 +3,7 @@ SCREENSHOTS=1, which writes them into docs/screenshots/; otherwise they go to a 
 folder, so the suite still checks that every page can be shot."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,25 @@ def test_screenshots_of_the_main_pages(new_context, live_server, demo_assignment
     expect(desk.get_by_text("12 of 12 students submitted")).to_be_visible()
     settle(desk)
     shots.append(folder / "analytics.png")
+    desk.screenshot(path=shots[-1], full_page=True)
+
+    # The marking workspace on the handed-in class's written answers, one after another.
+    written = question_of(handed_in, Question.Kind.WRITTEN)
+    desk.goto(
+        f"{live_server.url}/admin/exercises/assignment/{handed_in.pk}/workspace/"
+        f"?question={written.pk}"
+    )
+    expect(desk.locator(".ws-answer").first).to_be_visible()
+    desk.evaluate("window.scrollTo(0, 0)")
+    settle(desk)
+    shots.append(folder / "workspace.png")
+    desk.screenshot(path=shots[-1])
+
+    # The class's markbook: marks per assignment and levels per historical-thinking skill.
+    desk.goto(f"{live_server.url}/admin/exercises/markbook/{handed_in.classroom_id}/")
+    expect(desk.get_by_role("table", name=re.compile("marks per assignment"))).to_be_visible()
+    settle(desk)
+    shots.append(folder / "markbook.png")
     desk.screenshot(path=shots[-1], full_page=True)
 
     for shot in shots:

@@ -12,11 +12,11 @@ from tests import factories
 
 from .conftest import add_question
 
-# Session, user, assignment, submission, "release seen" mark, questions, their sources,
-# answers with grades, criterion grades, the reading list. The teacher's comments on words
-# cost one query more, only when a released answer has some (ASSIGNMENT_PAGE_WITH_COMMENTS).
-ASSIGNMENT_PAGE_QUERIES = 10
-ASSIGNMENT_PAGE_WITH_COMMENTS = ASSIGNMENT_PAGE_QUERIES + 1
+# Session, user, assignment, submission, "feedback seen" mark, questions, their sources,
+# answers with grades, criterion grades (only when some answer has them), the teacher's
+# comments on words, the student's responses to feedback, the reading list.
+ASSIGNMENT_PAGE_QUERIES = 12
+ASSIGNMENT_PAGE_WITH_COMMENTS = ASSIGNMENT_PAGE_QUERIES
 DASHBOARD_QUERIES = 4
 SUBMIT_QUERIES = 15
 KIND_SETUP = {

@@ -72,6 +72,7 @@ admin:exercises_workspace                                     GET    login     l
 admin:exercises_workspace                                     POST   login     login   login         done    404           done
 admin:exercises_workspace_comments                            POST   login     login   login         done    404           done
 admin:exercises_markbook                                      GET    login     login   login         ok      ok            ok
+admin:exercises_feedback_sheet                                GET    login     login   login         ok      404           ok
 admin:exercises_markbook_class                                GET    login     login   login         ok      404           ok
 admin:exercises_markbook_csv                                  GET    login     login   login         file    404           file
 admin:exercises_markbook_follow_up                            POST   login     login   login         done    404           done
@@ -326,6 +327,7 @@ exercises:assignment_preview                                  GET    login     4
 exercises:save_answer                                         POST   login     done    404           404     404           404
 exercises:submit                                              GET    login     ok      404           404     404           404
 exercises:submit                                              POST   login     done    404           404     404           404
+exercises:respond                                             POST   login     400     404           404     404           404
 exercises:analytics                                           GET    login     404     404           ok      404           ok
 exercises:analytics                                           POST   login     404     404           done    404           done
 exercises:analytics_projector                                 GET    login     404     404           ok      404           ok
@@ -351,6 +353,7 @@ POST_ONLY = {
     "admin:logout",
     "exercises:save_answer",
     "exercises:start",
+    "exercises:respond",
     "lti:launch",
     "lti:sync_roster",
     "admin:exercises_department_library_copy",

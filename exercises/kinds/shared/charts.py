@@ -66,10 +66,13 @@ class BarChart:
         y = 4 + index * self.ROW
         width = round(self.BAR_MAX * bar.count / bar.total, 1) if bar.total else 0
         value = f"{bar.count} ({bar.percent}%)"
+        # The mark after the value: the key's (hidden on the projector until revealed).
+        mark, mark_css = "", ""
         if bar.key:
-            value += " ✓ key"
+            mark, mark_css = " ✓ key", "answer-key"
         elif bar.flagged:
-            value += " ✗ most chosen wrong"
+            mark = " ✗ most chosen wrong"
+        value += mark
         # A value too long to follow its bar is written inside the bar's end instead.
         inside = self.BAR_X + width + 8 + len(value) * self.CHAR_WIDTH > self.WIDTH
         label = Truncator(bar.label).chars(self.LABEL_CHARS)
@@ -88,6 +91,9 @@ class BarChart:
             if width
             else [],
             "value": value,
+            "value_count": value[: len(value) - len(mark)],
+            "mark": mark,
+            "mark_css": mark_css,
             "value_inside": inside,
             "value_x": self.BAR_X + width - 8 if inside else self.BAR_X + width + 8,
         }
@@ -95,7 +101,7 @@ class BarChart:
     def _table_row(self, bar):
         badge, badge_css = "", ""
         if bar.key:
-            badge, badge_css = "key", "text-bg-dark"
+            badge, badge_css = "key", "text-bg-dark answer-key"
         elif bar.flagged:
             badge, badge_css = "most chosen wrong", "text-bg-warning"
         return {
