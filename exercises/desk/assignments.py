@@ -130,6 +130,12 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     inlines = [AssignmentSourceInline, QuestionInline]
     actions = ["duplicate", "export_gradebook"]
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        # A new assignment's next step is its questions: straight to the builder.
+        return redirect("admin:exercises_assignment_builder", obj.pk)
+
     def view_on_site(self, assignment):
         return preview_url(assignment)  # the students' own page would refuse a teacher
 
@@ -186,6 +192,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         if not assignment.pk:
             return "Save the assignment first."
         links = [
+            (
+                reverse("admin:exercises_assignment_builder", args=[assignment.pk]),
+                "Build its questions on one page",
+            ),
             (
                 reverse("admin:exercises_question_add") + f"?assignment={assignment.pk}",
                 "Add a question on its own page",

@@ -1,0 +1,131 @@
+"""The assignment builder over HTTP: adding, saving with its key, moving and publishing,
+as JSON (the page's script) and as plain form posts (no script); bad input is a 400."""
+
+import pytest
+from django.urls import reverse
+
+from exercises.models import Assignment, Question
+from tests import factories
+from tests.exercises.desk import class_of, fast_password_hashing, log_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def page(assignment):
+    return reverse("admin:exercises_assignment_builder", args=[assignment.pk])
+
+
+@pytest.fixture
+def teacher():
+    return factories.DeskTeacherFactory()
+
+
+@pytest.fixture
+def assignment(teacher):
+    return factories.AssignmentFactory(classroom=class_of(teacher), status=Assignment.Status.DRAFT)
+
+
+@pytest.fixture
+def desk(client, teacher):
+    return log_in(client, teacher)
+
+
+def test_the_builder_shows_the_questions_numbered_from_one(desk, assignment):
+    factories.QuestionFactory(assignment=assignment, order=7, prompt="Why was Bukharin tried?")
+    response = desk.get(page(assignment))
+    assert response.status_code == 200
+    assert b'Question <span class="builder-number">1</span>' in response.content
+
+
+def test_adding_a_question_of_a_kind_answers_with_its_form(desk, assignment):
+    response = desk.post(page(assignment), {"action": "add", "kind": "highlight"}, **JSON)
+    assert response.status_code == 201
+    question = Question.objects.get(assignment=assignment)
+    assert question.kind == "highlight"
+    assert f'id="question-{question.pk}"' in response.json()["html"]
+
+
+def test_an_unknown_kind_or_action_is_a_bad_request_and_adds_nothing(desk, assignment):
+    assert desk.post(page(assignment), {"action": "add", "kind": "poem"}, **JSON).status_code == 400
+    assert desk.post(page(assignment), {"action": "explode"}).status_code == 400
+    assert not Question.objects.filter(assignment=assignment).exists()
+
+
+def test_a_highlight_key_is_saved_from_the_selected_words(desk, assignment):
+    source = factories.SourceFactory()
+    question = factories.QuestionFactory(
+        assignment=assignment, kind="highlight", settings={"instruction": ""}, key={}
+    )
+    prefix = f"q{question.pk}"
+    response = desk.post(
+        page(assignment),
+        {
+            "action": "save",
+            "question": question.pk,
+            f"{prefix}-prompt": "Mark the words that make the accused look guilty.",
+            f"{prefix}-chosen_sources": [source.pk],
+            f"{prefix}-instruction": "",
+            f"{prefix}-key_passages": "wreckers and spies",
+            f"{prefix}-points": "5",
+        },
+        **JSON,
+    )
+    assert response.status_code == 200, response.content
+    question.refresh_from_db()
+    start = source.text.index("wreckers and spies")
+    [passage] = question.key["ranges"]
+    assert (passage["start"], passage["end"]) == (start, start + len("wreckers and spies"))
+
+
+def test_a_key_quoting_words_not_in_the_source_is_refused_with_the_reason(desk, assignment):
+    source = factories.SourceFactory()
+    question = factories.QuestionFactory(
+        assignment=assignment, kind="highlight", settings={"instruction": ""}, key={}
+    )
+    prefix = f"q{question.pk}"
+    data = {
+        "action": "save",
+        "question": question.pk,
+        f"{prefix}-prompt": "Mark the words.",
+        f"{prefix}-chosen_sources": [source.pk],
+        f"{prefix}-key_passages": "words nobody wrote",
+        f"{prefix}-points": "5",
+    }
+    response = desk.post(page(assignment), data, **JSON)
+    assert response.status_code == 400
+    assert "is not in Source" in " ".join(response.json()["errors"]["key_passages"])
+    assert desk.post(page(assignment), data).status_code == 400  # without the script too
+
+
+def test_moving_a_question_up_renumbers_them_without_gaps(desk, assignment):
+    first = factories.QuestionFactory(assignment=assignment, order=3)
+    second = factories.QuestionFactory(assignment=assignment, order=9)
+    response = desk.post(
+        page(assignment), {"action": "move", "question": second.pk, "position": "1"}
+    )
+    assert response.status_code == 302
+    assert list(assignment.questions.values_list("pk", "order")) == [(second.pk, 0), (first.pk, 1)]
+
+
+def test_an_unfinished_assignment_is_not_published(desk, assignment):
+    factories.QuestionFactory(assignment=assignment, kind="highlight", settings={}, key={})
+    response = desk.post(page(assignment), {"action": "publish"}, **JSON)
+    assert response.status_code == 400
+    assert "Question 1" in " ".join(response.json()["problems"])
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.DRAFT
+
+
+def test_a_finished_assignment_is_published(desk, assignment):
+    factories.QuestionFactory(assignment=assignment)
+    response = desk.post(page(assignment), {"action": "publish"}, **JSON)
+    assert response.json() == {"published": True}
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.PUBLISHED
+
+
+def test_another_teacher_cannot_open_the_builder(client, assignment):
+    other = log_in(client, factories.DeskTeacherFactory())
+    assert other.get(page(assignment)).status_code == 404
