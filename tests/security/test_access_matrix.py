@@ -72,6 +72,8 @@ admin:login                                                   GET    ok        o
 admin:logout                                                  POST   login     login   login         ok      ok            ok
 admin:password_change                                         GET    login     login   login         ok      ok            ok
 admin:exercises_question_templates                            GET    login     login   login         ok      404           ok
+admin:exercises_assignment_builder                            GET    login     login   login         ok      404           ok
+admin:exercises_assignment_builder                            POST   login     login   login         done    404           done
 admin:exercises_question_templates                            POST   login     login   login         done    404           done
 admin:exercises_department_library                            GET    login     login   login         ok      ok            ok
 admin:exercises_department_library_copy                       POST   login     login   login         404     400           done
@@ -348,6 +350,7 @@ POSTED = {
     "microsoft_login",
     "openid_connect_login",
     "admin:exercises_question_templates",
+    "admin:exercises_assignment_builder",
 }
 
 
@@ -358,6 +361,8 @@ def _post_data(key, world):
         return {"revision": mine.answer.revision, "text": "An answer saved in the matrix."}
     if key == "admin:exercises_question_templates":
         return {"template": "hat-sourcing"}
+    if key == "admin:exercises_assignment_builder":
+        return {"action": "add", "kind": "written"}
     if key == "admin:exercises_department_library_copy":
         return {"classroom": mine.classroom.pk}
     if key == "exercises:join_class":
