@@ -2,6 +2,7 @@
 the links from an assignment to its grading, gradebook and analytics.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.shortcuts import redirect
@@ -17,6 +18,7 @@ from ..services import answering, authoring
 from . import gradebook
 from .forms.assignments import (
     AssignmentSourceFormSet,
+    LabelledSplitDateTime,
     QuestionForm,
     QuestionInlineForm,
     QuestionInlineFormSet,
@@ -72,7 +74,8 @@ class QuestionInline(TeacherScopedMixin, admin.StackedInline):
     formset = QuestionInlineFormSet
     fields = ["order", "kind", "prompt", ("points", "rubric"), "summary"]
     readonly_fields = ["summary"]
-    autocomplete_fields = ["rubric"]
+    # The rubric is a plain list here: the library's rubrics are few, and the search box
+    # of an autocomplete in each stacked question went unnamed for screen readers.
     extra = 0
     ordering = ["order", "id"]
 
@@ -129,6 +132,12 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     readonly_fields = ["desk_links"]
     inlines = [AssignmentSourceInline, QuestionInline]
     actions = ["duplicate", "export_gradebook"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.SplitDateTimeField):
+            field.widget = LabelledSplitDateTime(field.label or db_field.verbose_name)
+        return field
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:

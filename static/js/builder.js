@@ -39,8 +39,8 @@
       down.querySelector('[name="position"]').value = String(number + 1);
       up.querySelector("button").disabled = number === 1;
       down.querySelector("button").disabled = number === items.length;
-      up.querySelector("button").setAttribute("aria-label", `Move question ${number} up`);
-      down.querySelector("button").setAttribute("aria-label", `Move question ${number} down`);
+      up.querySelector("button").textContent = `Move question ${number} up`;
+      down.querySelector("button").textContent = `Move question ${number} down`;
       item.querySelector('.builder-save button[type="submit"]').textContent = `Save question ${number}`;
     });
   }
