@@ -129,3 +129,38 @@ def test_a_finished_assignment_is_published(desk, assignment):
 def test_another_teacher_cannot_open_the_builder(client, assignment):
     other = log_in(client, factories.DeskTeacherFactory())
     assert other.get(page(assignment)).status_code == 404
+
+
+def preview(assignment):
+    return reverse("exercises:assignment_preview", args=[assignment.pk])
+
+
+def test_a_teachers_try_in_the_preview_is_scored_with_the_key_and_not_saved(desk, assignment):
+    question = factories.QuestionFactory(
+        assignment=assignment,
+        kind="choice",
+        points=4,
+        settings={
+            "options": [{"id": "a", "text": "Walter Duranty"}, {"id": "b", "text": "Trotsky"}],
+            "multiple": False,
+        },
+        key={"correct": ["a"]},
+    )
+    response = desk.post(
+        preview(assignment), {"question": question.pk, "revision": 0, "selected": "a"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Automatic score: 4 of 4 marks." in html
+    assert "Back to editing the questions" in html
+    assert not question.answers.exists()
+
+
+def test_the_preview_shows_no_key_until_the_teacher_tries_a_question(desk, assignment):
+    factories.QuestionFactory(assignment=assignment)
+    assert "Automatic score" not in desk.get(preview(assignment)).content.decode()
+    assert "<strong>Key:</strong>" not in desk.get(preview(assignment)).content.decode()
+
+
+def test_a_try_naming_no_question_of_the_assignment_is_a_bad_request(desk, assignment):
+    assert desk.post(preview(assignment), {"question": "999999"}).status_code == 400
