@@ -15,7 +15,7 @@
   const VERDICTS = [["supports", "Supports"], ["challenges", "Challenges"], ["silent", "Says nothing"]];
 
   async function send(form, submitter) {
-    const body = new FormData(form, submitter);
+    const body = form instanceof FormData ? form : new FormData(form, submitter);
     const response = await fetch(url, {
       method: "POST", body, credentials: "same-origin",
       headers: {Accept: "application/json"},
@@ -162,18 +162,30 @@
     item.querySelector("[data-saves]").saveSoon();
   }
 
-  function usePassage(item) {
+  // The words last selected in a question's source: pressing the button may move the
+  // selection (focus, a touch screen), so it is kept as it is made.
+  document.addEventListener("selectionchange", () => {
     const selection = window.getSelection();
-    const words = selection ? selection.toString().replace(/\s+/g, " ").trim() : "";
+    if (!selection || selection.isCollapsed) return;
+    const texts = selection.anchorNode && selection.anchorNode.parentElement
+      ? selection.anchorNode.parentElement.closest(".builder-texts") : null;
+    if (!texts || !texts.contains(selection.focusNode)) return;
+    texts.dataset.selected = selection.toString().replace(/\s+/g, " ").trim();
+  });
+
+  function usePassage(item) {
     const texts = item.querySelector(".builder-texts");
     const state = item.querySelector(".builder-save-state");
-    if (!words || !texts.contains(selection.anchorNode)) {
+    const words = texts.dataset.selected || "";
+    if (!words) {
       say(state, "First select words in the source beside the question.");
       return;
     }
     const field = plainField(item, "key_passages");
     field.value = (field.value.trim() ? field.value.trim() + "\n" : "") + words;
-    selection.removeAllRanges();
+    delete texts.dataset.selected;
+    const selection = window.getSelection();
+    if (selection) selection.removeAllRanges();
     item.querySelector("[data-saves]").saveSoon();
   }
 
@@ -199,8 +211,9 @@
         });
       });
     });
+    // Only the title drags (the rest of the question is for selecting words and typing).
     item.addEventListener("dragstart", (event) => {
-      if (event.target !== item) return;
+      if (!event.target.classList || !event.target.classList.contains("builder-handle")) return;
       event.dataTransfer.setData("text/plain", item.dataset.question);
       item.classList.add("builder-dragging");
     });
@@ -221,9 +234,10 @@
       const buttons = form.querySelectorAll("button");
       if (form.dataset.busy) return;  // a double click adds one question
       form.dataset.busy = "yes";
+      const body = new FormData(form, event.submitter);  // before the buttons are disabled
       buttons.forEach((button) => { button.disabled = true; });
       say(status, "Adding a question…");
-      const result = await send(form, event.submitter);
+      const result = await send(body);
       buttons.forEach((button) => { button.disabled = false; });
       delete form.dataset.busy;
       if (!result.ok) { say(status, result.data.error || "Not added."); return; }
