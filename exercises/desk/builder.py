@@ -11,6 +11,7 @@ as they are and the page comes back (post, redirect, get). Bad input is a 400 ei
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -22,11 +23,11 @@ from sources.models import Source
 
 from ..exam_templates import by_board, template_named
 from ..kinds import KINDS
-from ..models import Assignment, Question
+from ..models import Answer, Assignment, Question
 from ..services import authoring
 from ..services.exam_templates import add_question_from_template
 from .forms.assignments import question_problems
-from .forms.builder import BuilderQuestionForm
+from .forms.builder import BuilderChoices, BuilderQuestionForm
 
 NEEDED = ["exercises.change_assignment", "exercises.add_question", "exercises.change_question"]
 
@@ -43,11 +44,14 @@ def _library():
     return Source.objects.select_related("author", "unit").order_by("unit__title", "number")
 
 
-def _question_forms(assignment, library, data=None):
-    questions = assignment.questions.select_related("rubric").prefetch_related(
-        "question_sources__source"
+def _question_forms(assignment, library):
+    questions = (
+        assignment.questions.select_related("rubric")
+        .prefetch_related("question_sources__source__author")
+        .annotate(answered=Exists(Answer.objects.filter(question=OuterRef("pk"))))
     )
-    return [BuilderQuestionForm(data, instance=q, sources=library) for q in questions]
+    choices = BuilderChoices(library)
+    return [BuilderQuestionForm(instance=q, sources=library, choices=choices) for q in questions]
 
 
 def _question_html(request, form, number, total):

@@ -11,6 +11,7 @@ from tests.exercises.desk import class_of, fast_password_hashing, log_in
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
+QUERIES = 11  # the session, the user, the assignment, its questions, their sources, the lists
 
 
 def page(assignment):
@@ -164,3 +165,19 @@ def test_the_preview_shows_no_key_until_the_teacher_tries_a_question(desk, assig
 
 def test_a_try_naming_no_question_of_the_assignment_is_a_bad_request(desk, assignment):
     assert desk.post(preview(assignment), {"question": "999999"}).status_code == 400
+
+
+@pytest.mark.parametrize("questions", [2, 12])
+def test_the_builder_reads_a_fixed_number_of_queries_however_many_questions(
+    desk, assignment, questions, django_assert_max_num_queries
+):
+    sources = factories.SourceFactory.create_batch(3)
+    for _ in range(questions):
+        question = factories.QuestionFactory(
+            assignment=assignment, kind="highlight", settings={"instruction": ""}, key={}
+        )
+        factories.QuestionSourceFactory(question=question, source=sources[0])
+    factories.RubricFactory()
+    desk.get(page(assignment))  # the session and the user, once
+    with django_assert_max_num_queries(QUERIES):
+        assert desk.get(page(assignment)).status_code == 200

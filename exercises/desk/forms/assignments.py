@@ -215,7 +215,8 @@ class QuestionForm(forms.ModelForm):
         sources_field.widget.choices = sources_field.choices
         self.fields["kind"].widget.attrs["class"] = "question-kind"
         question = self.instance
-        if question.pk and question.answers.exists():
+        answered = getattr(question, "answered", None)  # annotated where many are shown
+        if question.pk and (question.answers.exists() if answered is None else answered):
             self.fields["kind"].help_text = Question.KIND_LOCKED
         self.key_before = question.key
         if question.pk:

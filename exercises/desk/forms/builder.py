@@ -3,6 +3,7 @@ same plain fields and the same rules), with its sources as checkboxes beside the
 its kind fixed (a question changes kind on its own page)."""
 
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 
 from ...models import Rubric
 from .assignments import QuestionForm, source_label
@@ -22,6 +23,16 @@ class SourceCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+class BuilderChoices:
+    """The sources and rubrics a builder page offers, read once for all its questions."""
+
+    def __init__(self, sources):
+        self.sources = [(ModelChoiceIteratorValue(s.pk, s), source_label(s)) for s in sources]
+        self.rubrics = [("", "---------")] + [
+            (rubric.pk, str(rubric)) for rubric in Rubric.objects.order_by("name")
+        ]
+
+
 class BuilderQuestionForm(QuestionForm):
     """One question on the builder, prefixed by its id so several share the page."""
 
@@ -32,7 +43,9 @@ class BuilderQuestionForm(QuestionForm):
             "model_answer": forms.Textarea(attrs={"rows": 3, "cols": 60}),
         }
 
-    def __init__(self, *args, sources=None, **kwargs):
+    def __init__(self, *args, sources=None, choices=None, **kwargs):
+        """`sources`: the library's sources to choose from; `choices`: the page's
+        `BuilderChoices`, so that many questions share one reading of the lists."""
         kwargs.setdefault("prefix", f"q{kwargs['instance'].pk}")
         super().__init__(*args, **kwargs)
         self.fields["kind"].disabled = True
@@ -42,11 +55,13 @@ class BuilderQuestionForm(QuestionForm):
             chosen.queryset = sources
         chosen.widget = SourceCheckboxes()
         chosen.label_from_instance = source_label
-        chosen.widget.choices = chosen.choices
+        chosen.widget.choices = choices.sources if choices else chosen.choices
         chosen.help_text = "The question uses them in this list's order."
         self.fields["rubric"].queryset = Rubric.objects.order_by("name")
         self.fields["rubric"].widget = forms.Select()
-        self.fields["rubric"].widget.choices = self.fields["rubric"].choices
+        self.fields["rubric"].widget.choices = (
+            choices.rubrics if choices else self.fields["rubric"].choices
+        )
         self.fields["rubric"].help_text = "Optional: the question's marks become the rubric's."
         self.fields["prompt"].required = True
 
