@@ -94,7 +94,8 @@ class QuestionKind:
     key_needs_sources = False  # the key names sources: unchecked while the sources are wrong
     # How the desk's builder sets the key beside the sources (static/js/builder.js):
     # "passages" (words selected in the source fill `key_passages`), "verdicts" (a choice
-    # per source fills `verdicts`), or None (the kind's plain fields only).
+    # per source fills `verdicts`), "order" (events moved up and down reorder `events`), or
+    # None (the kind's plain fields only).
     builder_key = None
 
     def authoring_initial(self, settings, key, sources):

@@ -154,6 +154,51 @@
     });
   }
 
+  // A sequence's key: its events, one per line, moved up and down with buttons.
+  function buildOrder(item, focusIndex, focusWhich) {
+    const list = item.querySelector("[data-order]");
+    if (!list) return;
+    list.closest("fieldset").hidden = false;
+    const field = plainField(item, "events");
+    const events = field.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    list.replaceChildren();
+    events.forEach((words, index) => {
+      const row = document.createElement("li");
+      row.append(words, " ");
+      [["up", "Move up", index === 0], ["down", "Move down", index === events.length - 1]]
+        .forEach(([way, label, disabled]) => {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "button";
+          button.textContent = `${label}: ${words}`;
+          button.disabled = disabled;
+          button.dataset.way = way;
+          button.dataset.index = String(index);
+          row.append(button, " ");
+        });
+      list.append(row);
+    });
+    if (focusIndex !== undefined) {
+      // Keep the keyboard on the moved event: the same button, or the other at an end.
+      const buttons = Array.from(list.children[focusIndex].querySelectorAll("button"));
+      const target = buttons.find((b) => b.dataset.way === focusWhich && !b.disabled)
+        || buttons.find((b) => !b.disabled);
+      if (target) target.focus();
+    }
+  }
+
+  function moveEvent(item, button) {
+    const field = plainField(item, "events");
+    const events = field.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    const index = Number(button.dataset.index);
+    const other = button.dataset.way === "up" ? index - 1 : index + 1;
+    if (other < 0 || other >= events.length) return;
+    [events[index], events[other]] = [events[other], events[index]];
+    field.value = events.join("\n");
+    buildOrder(item, other, button.dataset.way);
+    item.querySelector("[data-saves]").saveSoon();
+  }
+
   function writeVerdicts(item) {
     const lines = Array.from(item.querySelectorAll("[data-verdicts] input:checked"))
       .map((radio) => `${radio.dataset.number}: ${radio.value}`);
@@ -194,12 +239,16 @@
     const help = item.querySelector(".builder-key-help");
     if (help) help.hidden = false;
     if (item.querySelector("[data-verdicts]")) buildVerdicts(item);
+    buildOrder(item);
     item.addEventListener("change", (event) => {
       if (event.target.closest(".builder-source-list")) showSources(item);
       if (event.target.closest("[data-verdicts]")) writeVerdicts(item);
+      if (event.target.matches('[name$="-events"]')) buildOrder(item);
     });
     item.addEventListener("click", (event) => {
       if (event.target.closest("[data-key-passage]")) usePassage(item);
+      const move = event.target.closest("[data-order] button");
+      if (move) moveEvent(item, move);
     });
     item.querySelectorAll("[data-moves]").forEach((form) => {
       form.addEventListener("submit", (event) => {

@@ -198,3 +198,31 @@ def test_the_assignments_admin_page_passes_axe(desk, live_server, demo_assignmen
     page.goto(f"{live_server.url}/admin/exercises/assignment/{demo_assignment.pk}/change/")
     page.check(live_server, "the assignment's admin page")
     expect(page.get_by_role("link", name="Build its questions on one page")).to_be_visible()
+
+
+def test_a_sequence_key_is_put_in_order_by_clicking(desk, live_server, demo_assignment):
+    page = desk
+    question = Question.objects.create(
+        assignment=demo_assignment,
+        order=99,
+        kind="sequence",
+        prompt="Put these in order.",
+        settings={},
+        key={},
+    )
+    log_in(page, live_server, "teacher", next_url="/admin/")
+    page.goto(f"{live_server.url}/admin/exercises/assignment/{demo_assignment.pk}/builder/")
+    item = page.locator(f"#question-{question.pk}")
+    item.get_by_label("Events in order").fill(
+        "The trial of Zinoviev and Kamenev\nThe murder of Kirov"
+    )
+    item.get_by_label("Events in order").blur()
+    item.get_by_role("button", name="Move up: The murder of Kirov").click()
+    expect(item.get_by_label("Events in order")).to_have_value(
+        "The murder of Kirov\nThe trial of Zinoviev and Kamenev"
+    )
+    expect(item.locator(".builder-save-state")).to_have_text(re.compile(r"^Saved"))
+    page.check(live_server, "the builder with a sequence's key")
+    question.refresh_from_db()
+    texts = {item["id"]: item["text"] for item in question.settings["items"]}
+    assert [texts[i] for i in question.key["order"]][0] == "The murder of Kirov"
