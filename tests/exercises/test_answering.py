@@ -302,7 +302,7 @@ def test_preview_forms_post_to_the_preview_and_never_to_saving_an_answer(client,
     html = client.get(url).content.decode()
     assert "sentence-toggle" in html and 'data-offset="0"' in html
     assert f'action="{url}#question-' in html
-    assert "/save/" not in html and "/answers/" not in html
+    assert "/answer/" not in html  # exercises:save_answer
 
 
 def test_two_first_opens_at_once_end_with_one_submission(world, monkeypatch):
