@@ -3,6 +3,7 @@ their ModelAdmins and desk pages with the admin site (Django autodiscovers this 
 
 from .desk import (  # noqa: F401
     assignments,
+    builder,
     classes,
     feedback_sheet,
     gradebook,

@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from purgeclass.throttle import Throttle, address
 
@@ -99,6 +99,9 @@ class QuestionOnPage:
     show_key: bool = False
     # An answer sent while logged out that could not be saved when the student came back.
     kept: object = None
+    # A teacher's try at the question in the preview (never saved), and what it scored.
+    tried: dict | None = None
+    tried_score: object = None
     # The revision a kept answer was just saved at (the page's script continues from it).
     restored_revision: int | None = None
     # When the student last opened their released work (feedback given since is "new").
@@ -118,6 +121,8 @@ class QuestionOnPage:
 
     @property
     def response(self):
+        if self.tried is not None:
+            return self.tried
         return (self.answer.response if self.answer else None) or {}
 
     @property
@@ -160,6 +165,11 @@ class QuestionOnPage:
     @property
     def key(self):
         return (self.question.key or {}) if self.show_key else {}
+
+    @property
+    def key_summary(self):
+        """The key in a few phrases, for the teacher's preview."""
+        return self.question.rules.summary(self.settings, self.key) if self.show_key else []
 
     @property
     def model_answer(self):
@@ -233,7 +243,11 @@ class QuestionOnPage:
 class AssignmentPage:
     """Everything the assignment page shows, in a fixed number of queries."""
 
-    def __init__(self, assignment, submission=None, *, preview=False, kept=None, seen_before=None):
+    def __init__(
+        self, assignment, submission=None, *, preview=False, kept=None, seen_before=None, tried=None
+    ):
+        """`tried`: in a preview, the teacher's answer to one question, as
+        (question id, posted data), checked and scored but never saved."""
         self.assignment = assignment
         self.submission = submission
         self.preview = preview
@@ -282,13 +296,28 @@ class AssignmentPage:
             )
             if self.editable:
                 q.form = answer_form(question, sources, response=q.response, revision=q.revision)
-                if preview:
-                    q.form.disable()
+                if preview and tried and tried[0] == question.pk:
+                    self._try(q, tried[1])
             q.kept, q.restored_revision = (kept or {}).get(question.pk, (None, None))
             if q.kept is not None and q.kept.form is not None and self.editable:
                 q.form = q.kept.form
             self.questions.append(q)
         self.sources = self._reading_list(with_source, assignment)
+
+    @staticmethod
+    def _try(q, data):
+        """Check a teacher's try at `q` as a student's answer would be, and score it."""
+        question = q.question
+        # The key shows with the teacher's try only: a preview put on the class's screen
+        # gives nothing away until the teacher asks.
+        q.show_key = True
+        q.form = answer_form(question, q.sources, data)
+        if q.form.is_valid():
+            q.tried = q.form.response
+            q.form = answer_form(question, q.sources, response=q.tried)
+            q.tried_score = question.rules.score(
+                q.tried, q.settings, question.key or {}, question.points, q.sources
+            )
 
     def _reading_list(self, with_source, assignment):
         # The assignment's sources in order, then any a question uses that it forgot.
@@ -707,13 +736,27 @@ def start(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def assignment_preview(request, pk):
-    """The assignment as a student sees it, for its teachers: nothing is created or saved."""
+    """The assignment as a student sees it, for its teachers, with each question's key. The
+    teacher may try a question (a POST naming it): their answer is checked and scored as a
+    student's would be, and shown with the key; nothing is created or saved."""
     assignment = get_object_or_404(
         Assignment.objects.for_teacher(request.user).select_related("classroom").distinct(),
         pk=pk,
     )
-    page = AssignmentPage(assignment, preview=True)
+    tried = None
+    if request.method == "POST":
+        question = request.POST.get("question", "")
+        if not question.isdigit() or not assignment.questions.filter(pk=question).exists():
+            return render(
+                request,
+                "exercises/assignment.html",
+                _page_context(AssignmentPage(assignment, preview=True)),
+                status=400,
+            )
+        tried = (int(question), request.POST)
+    page = AssignmentPage(assignment, preview=True, tried=tried)
     return render(request, "exercises/assignment.html", _page_context(page))
 
 

@@ -2,6 +2,7 @@
 the links from an assignment to its grading, gradebook and analytics.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.shortcuts import redirect
@@ -17,6 +18,7 @@ from ..services import answering, authoring
 from . import gradebook
 from .forms.assignments import (
     AssignmentSourceFormSet,
+    LabelledSplitDateTime,
     QuestionForm,
     QuestionInlineForm,
     QuestionInlineFormSet,
@@ -71,7 +73,8 @@ class QuestionInline(TeacherScopedMixin, admin.StackedInline):
     formset = QuestionInlineFormSet
     fields = ["order", "kind", "prompt", ("points", "rubric", "skill"), "summary"]
     readonly_fields = ["summary"]
-    autocomplete_fields = ["rubric"]
+    # The rubric is a plain list here: the library's rubrics are few, and the search box
+    # of an autocomplete in each stacked question went unnamed for screen readers.
     extra = 0
     ordering = ["order", "id"]
 
@@ -138,6 +141,18 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
     inlines = [AssignmentSourceInline, QuestionInline]
     actions = ["duplicate", "export_gradebook"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.SplitDateTimeField):
+            field.widget = LabelledSplitDateTime(field.label or db_field.verbose_name)
+        return field
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        # A new assignment's next step is its questions: straight to the builder.
+        return redirect("admin:exercises_assignment_builder", obj.pk)
+
     def view_on_site(self, assignment):
         return preview_url(assignment)  # the students' own page would refuse a teacher
 
@@ -200,6 +215,10 @@ class AssignmentAdmin(TeacherScopedMixin, HardenedModelAdmin, admin.ModelAdmin):
         if not assignment.pk:
             return "Save the assignment first."
         links = [
+            (
+                reverse("admin:exercises_assignment_builder", args=[assignment.pk]),
+                "Build its questions on one page",
+            ),
             (
                 reverse("admin:exercises_question_add") + f"?assignment={assignment.pk}",
                 "Add a question on its own page",

@@ -93,6 +93,11 @@ class QuestionKind:
     settings_field = None  # the plain field a settings error is shown next to
     key_field = None  # the plain field a key error is shown next to (None: the form's top)
     key_needs_sources = False  # the key names sources: unchecked while the sources are wrong
+    # How the desk's builder sets the key beside the sources (static/js/builder.js):
+    # "passages" (words selected in the source fill `key_passages`), "verdicts" (a choice
+    # per source fills `verdicts`), "order" (events moved up and down reorder `events`), or
+    # None (the kind's plain fields only).
+    builder_key = None
 
     def authoring_initial(self, settings, key, sources):
         """The plain fields' initial values for a question's settings and key."""

@@ -181,6 +181,7 @@ class Highlight(QuestionKind):
     authoring_fields = ["instruction", "key_passages"]
     settings_field, key_field = "instruction", "key_passages"
     key_needs_sources = True
+    builder_key = "passages"
 
     def authoring_initial(self, settings, key, sources):
         return {

@@ -151,6 +151,7 @@ class Matrix(QuestionKind):
     authoring_fields = ["claim", "verdicts"]
     settings_field, key_field = "claim", "verdicts"
     key_needs_sources = True
+    builder_key = "verdicts"
 
     def authoring_initial(self, settings, key, sources):
         by_id = {str(source.pk): source for source in sources}

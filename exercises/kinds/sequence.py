@@ -198,6 +198,7 @@ class Sequence(QuestionKind):
 
     authoring_fields = ["events"]
     settings_field = key_field = "events"
+    builder_key = "order"
 
     def authoring_initial(self, settings, key, sources):
         by_id = {item["id"]: item["text"] for item in self._items(settings)}

@@ -1,8 +1,12 @@
 """Authoring, as the teacher's desk does it: copying an assignment, setting a question's
-sources in order, choosing the answers shown to the class."""
+sources in order, choosing the answers shown to the class, and the builder's adding, moving
+and publishing."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
+from ..kinds import KINDS
 from ..models import Assignment, AssignmentSource, FeaturedAnswer, Question, QuestionSource
 
 
@@ -77,3 +81,61 @@ def feature_answers(question, answers):
         for place, pk in enumerate(ordered)
     )
     return question, len(ordered)
+
+
+def add_question(assignment, kind):
+    """A new question of `kind`, last in `assignment`, with the kind's empty settings: the
+    teacher then writes its prompt, chooses its sources and sets its key on the builder."""
+    rules = KINDS[kind]
+    try:
+        settings = rules.clean_settings({})
+    except ValidationError:
+        settings = {}  # a kind whose settings need words the teacher has yet to write
+    last = assignment.questions.aggregate(last=Max("order"))["last"]
+    return Question.objects.create(
+        assignment=assignment,
+        order=0 if last is None else last + 1,
+        kind=kind,
+        settings=settings,
+        key={},
+    )
+
+
+@transaction.atomic
+def move_question(question, position):
+    """Put `question` at `position` (1 for first) among its assignment's questions and
+    number them all again from 0, so that the order has no gaps or ties."""
+    questions = list(
+        Question.objects.select_for_update()
+        .filter(assignment_id=question.assignment_id)
+        .order_by("order", "id")
+    )
+    moving = next(q for q in questions if q.pk == question.pk)
+    questions.remove(moving)
+    position = min(max(position, 1), len(questions) + 1)
+    questions.insert(position - 1, moving)
+    for order, each in enumerate(questions):
+        each.order = order
+    Question.objects.bulk_update(questions, ["order"])
+    return position
+
+
+class NotReady(ValidationError):
+    """The assignment cannot be published yet: its messages say which questions to finish."""
+
+
+@transaction.atomic
+def publish_assignment(assignment, problems_of):
+    """Publish the assignment once every question is finished. `problems_of(question,
+    sources)` names what keeps one question from being set (the desk's words)."""
+    questions = list(assignment.questions.prefetch_related("question_sources__source"))
+    if not questions:
+        raise NotReady("Add a question before publishing.")
+    problems = []
+    for number, question in enumerate(questions, start=1):
+        sources = [link.source for link in question.question_sources.all()]
+        problems += [f"Question {number}: {p}" for p in problems_of(question, sources)]
+    if problems:
+        raise NotReady(problems)
+    assignment.status = Assignment.Status.PUBLISHED
+    assignment.save(update_fields=["status"])

@@ -294,12 +294,15 @@ def test_superuser_can_preview(client, world):
     assert client.get(url).status_code == 200
 
 
-def test_preview_of_a_highlight_question_has_no_buttons_that_would_save(client, world):
+def test_preview_forms_post_to_the_preview_and_never_to_saving_an_answer(client, world):
+    # The teacher may try a question (a highlight's sentence buttons too): the try goes to
+    # the preview, which checks and scores it and saves nothing.
     client.force_login(world.teacher)
     url = reverse("exercises:assignment_preview", args=[world.assignment.pk])
     html = client.get(url).content.decode()
-    assert "sentence-toggle" not in html and 'name="remove"' not in html
-    assert 'data-offset="0"' in html
+    assert "sentence-toggle" in html and 'data-offset="0"' in html
+    assert f'action="{url}#question-' in html
+    assert "/answer/" not in html  # exercises:save_answer
 
 
 def test_two_first_opens_at_once_end_with_one_submission(world, monkeypatch):

@@ -119,13 +119,26 @@ def test_handed_in_page_shows_and_prints_the_read_only_answer(client, world):
     assert f'id="q{world.question.pk}-' not in html  # no inputs: the answer.html template
 
 
-def test_teacher_preview_shows_the_question_with_its_inputs_disabled(client, world):
+def test_teacher_preview_shows_the_question_with_inputs_that_try_it(client, world):
     client.force_login(world.teacher)
     url = reverse("exercises:assignment_preview", args=[world.assignment.pk])
     response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"PROMPT-OF-{world.kind}" in html and "disabled" in html
+    assert f"PROMPT-OF-{world.kind}" in html and f'action="{url}#question-' in html
+
+
+def test_a_teachers_try_in_the_preview_is_checked_shown_with_its_key_and_not_saved(client, world):
+    client.force_login(world.teacher)
+    url = reverse("exercises:assignment_preview", args=[world.assignment.pk])
+    data = {**world.fields, "question": world.question.pk, "revision": 0}
+    html = client.post(url, data).content.decode()
+    assert "<strong>Key:</strong>" in html
+    if world.question.rules.objective:
+        assert "Automatic score:" in html
+    else:
+        assert "not scored automatically" in html
+    assert not world.question.answers.exists()
 
 
 def test_authoring_in_the_admin_round_trips_settings_and_key(client, world):

@@ -81,6 +81,8 @@ admin:login                                                   GET    ok        o
 admin:logout                                                  POST   login     login   login         ok      ok            ok
 admin:password_change                                         GET    login     login   login         ok      ok            ok
 admin:exercises_question_templates                            GET    login     login   login         ok      404           ok
+admin:exercises_assignment_builder                            GET    login     login   login         ok      404           ok
+admin:exercises_assignment_builder                            POST   login     login   login         done    404           done
 admin:exercises_question_templates                            POST   login     login   login         done    404           done
 admin:exercises_department_library                            GET    login     login   login         ok      ok            ok
 admin:exercises_department_library_copy                       POST   login     login   login         404     400           done
@@ -324,6 +326,7 @@ exercises:join_class                                          POST   login     o
 exercises:assignment                                          GET    login     ok      404           404     404           404
 exercises:start                                               POST   login     ok      404           404     404           404
 exercises:assignment_preview                                  GET    login     404     404           ok      404           ok
+exercises:assignment_preview                                  POST   login     404     404           ok      404           ok
 exercises:save_answer                                         POST   login     done    404           404     404           404
 exercises:submit                                              GET    login     ok      404           404     404           404
 exercises:submit                                              POST   login     done    404           404     404           404
@@ -373,6 +376,8 @@ POSTED = {
     "microsoft_login",
     "openid_connect_login",
     "admin:exercises_question_templates",
+    "admin:exercises_assignment_builder",
+    "exercises:assignment_preview",
 }
 
 
@@ -383,6 +388,11 @@ def _post_data(key, world):
         return {"revision": mine.answer.revision, "text": "An answer saved in the matrix."}
     if key == "admin:exercises_question_templates":
         return {"template": "hat-sourcing"}
+    if key == "exercises:assignment_preview":
+        # A teacher's try at a question: checked and scored, never saved.
+        return {"question": mine.questions["written"].pk, "revision": 0, "text": "A try."}
+    if key == "admin:exercises_assignment_builder":
+        return {"action": "add", "kind": "written"}
     if key == "admin:exercises_department_library_copy":
         return {"classroom": mine.classroom.pk}
     if key == "exercises:join_class":

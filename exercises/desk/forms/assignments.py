@@ -8,7 +8,7 @@ are the ones students' answers are checked and scored by.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 from sources.models import Source
@@ -252,7 +252,8 @@ class QuestionForm(forms.ModelForm):
         sources_field.widget.choices = sources_field.choices
         self.fields["kind"].widget.attrs["class"] = "question-kind"
         question = self.instance
-        if question.pk and question.answers.exists():
+        answered = getattr(question, "answered", None)  # annotated where many are shown
+        if question.pk and (question.answers.exists() if answered is None else answered):
             self.fields["kind"].help_text = Question.KIND_LOCKED
         self.key_before = question.key
         if question.pk:
@@ -351,9 +352,33 @@ class QuestionInlineForm(forms.ModelForm):
         return cleaned
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each named for screen readers ("Opens at: date"):
+    the field's one label cannot point at two inputs."""
+
+    def __init__(self, label, attrs=None):
+        self.label = label
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, part in zip(context["widget"]["subwidgets"], ("date", "time"), strict=True):
+            subwidget["attrs"]["aria-label"] = f"{self.label}: {part}"
+        return context
+
+
 class AssignmentSourceFormSet(forms.BaseInlineFormSet):
     """The assignment's sources: a source chosen twice is named, where Django would only say
     "Please correct the duplicate data for source."."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table's column heading does not label its inputs: each line's get a name.
+        line = "new line" if index is None else f"line {index + 1}"
+        if "order" in form.fields:
+            form.fields["order"].widget.attrs["aria-label"] = f"Order of the source on {line}"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Remove the source on {line}"
 
     def clean(self):
         seen, twice = set(), []
