@@ -190,6 +190,23 @@ def test_a_save_to_an_id_past_any_database_id_is_not_found(student, world, where
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("as_json", [True, False])
+@pytest.mark.parametrize("revision", [2**31, 2**63, 10**30])
+def test_a_save_based_on_a_revision_past_any_revision_is_refused_clearly(
+    student, world, revision, as_json
+):
+    question = world.mine.questions["written"]
+    headers = {"HTTP_ACCEPT": "application/json"} if as_json else {}
+    before = snapshot()
+    response = student.post(
+        f"/assignments/{question.assignment_id}/questions/{question.pk}/answer/",
+        {"revision": revision, "text": "Based on a revision that cannot be."},
+        **headers,
+    )
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
 @SETTINGS
 @given(data=st.data(), as_json=st.booleans())
 def test_no_save_ever_fails_with_a_500_or_writes_when_refused(student, world, data, as_json):

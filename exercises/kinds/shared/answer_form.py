@@ -48,10 +48,17 @@ CONTROL_FIELDS = (*TOKEN_FIELDS, "revision", "toggle", "remove", "move")
 class AnswerForm(forms.Form):
     """Base of the per-kind forms: carries the revision the student's copy was based on."""
 
+    # No revision reaches past what the column holds (a tampered 2**63 would make the
+    # database raise rather than refuse).
     revision = forms.IntegerField(
         min_value=0,
+        max_value=2**31 - 1,
         widget=forms.HiddenInput,
-        error_messages={"required": REVISION_MISSING, "invalid": REVISION_MISSING},
+        error_messages={
+            "required": REVISION_MISSING,
+            "invalid": REVISION_MISSING,
+            "max_value": REVISION_MISSING,
+        },
     )
 
     CONTROL_FIELDS = CONTROL_FIELDS
