@@ -1,4 +1,5 @@
-"""Two demo rubrics, in the words history teachers already use (see the pedagogy notes).
+"""The demo rubrics, in the words history teachers already use (see the pedagogy notes):
+historical thinking, here, and any kind's own (its `demo_rubric_spec`).
 
 `load_rubrics()` creates them once: it looks each rubric, criterion and level up by name, so
 loading again changes nothing, and a teacher's later edits to the demo rubrics are kept. The
@@ -10,7 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .kinds import kind_named
+from .kinds import KINDS
 from .models import Criterion, Level, Rubric, Skill
 
 # (name, descriptor, min, max) per level; the grader picks a level, then a mark in its band.
@@ -67,88 +68,6 @@ HISTORICAL_THINKING = {
         ),
     ],
 }
-
-# The OPVL rubric has a criterion per part of the answer, named as the kind names them.
-OPVL_PARTS = kind_named("opvl").text_fields
-
-OPVL = {
-    "name": "OPVL: origin, purpose, value, limitation",
-    "description": (
-        "The school's own OPVL task, out of 8: not an exam board's mark scheme (the IB's "
-        "Paper 1 question on a source's value and limitations is worth 4, marked as a "
-        "whole). Value and limitation must follow from origin and purpose, for the enquiry "
-        "the question states, not from “it is biased” alone."
-    ),
-    "criteria": [
-        (
-            OPVL_PARTS["origin"],
-            "Author, date, type of source, place.",
-            [
-                ("Missing", "The origin is not given, or is wrong.", 0, 0),
-                (
-                    "Identified",
-                    "Author, date and type of source, with who the author was and what that "
-                    "position let them know.",
-                    1,
-                    1,
-                ),
-            ],
-        ),
-        (
-            OPVL_PARTS["purpose"],
-            "Why the source was made, and for what audience.",
-            [
-                ("Missing", "The purpose is not given, or only “to inform”.", 0, 0),
-                (
-                    "Identified",
-                    "The purpose and the audience, and what the author wanted them to believe.",
-                    1,
-                    1,
-                ),
-            ],
-        ),
-        (
-            OPVL_PARTS["value"],
-            "What the source is valuable for, given its origin and purpose.",
-            [
-                ("Missing or generic", "No value, or only “it is a primary source”.", 0, 0),
-                (
-                    "Asserted",
-                    "A value for the enquiry is stated but not drawn from the origin or purpose.",
-                    1,
-                    1,
-                ),
-                (
-                    "Explained",
-                    "The value is explained from the origin and purpose, for the enquiry stated.",
-                    2,
-                    3,
-                ),
-            ],
-        ),
-        (
-            OPVL_PARTS["limitation"],
-            "What limits the source as evidence, given its origin and purpose.",
-            [
-                ("Missing or generic", "No limitation, or only “it is biased”.", 0, 0),
-                (
-                    "Asserted",
-                    "A limitation is stated but not drawn from the origin or purpose.",
-                    1,
-                    1,
-                ),
-                (
-                    "Explained",
-                    "The limitation is explained from the origin and purpose, for the enquiry "
-                    "stated.",
-                    2,
-                    3,
-                ),
-            ],
-        ),
-    ],
-}
-
 
 # Descriptors the demo once shipped, which named particular sources (Duranty, Campbell,
 # Orlov...) while a pupil may be analysing another: loading the demo again replaces them
@@ -212,8 +131,8 @@ FORMER_DESCRIPTIONS = {
     ),
 }
 
-# The skill each criterion shows. OPVL's four all judge a source from who made it, when
-# and why: sourcing.
+# The skill each criterion shows. Origin, purpose, value and limitation all judge a source
+# from who made it, when and why: sourcing.
 CRITERION_SKILLS = {
     "Sourcing": Skill.SOURCING,
     "Contextualization": Skill.CONTEXTUALIZATION,
@@ -269,11 +188,20 @@ def _load(spec):
 
 @transaction.atomic
 def load_rubrics():
-    """Create the two demo rubrics (if missing) and return them: historical thinking, OPVL."""
-    return [_load(HISTORICAL_THINKING), _load(OPVL)]
+    """Create the demo rubrics (if missing) and return them: historical thinking first, then
+    each kind's own in the registry's order."""
+    return [_load(HISTORICAL_THINKING), *(_load(kind.demo_rubric_spec) for kind in _owners())]
+
+
+def _owners():
+    return [kind for kind in KINDS.values() if kind.demo_rubric_spec]
 
 
 def rubrics_by_key():
-    """The demo rubrics by the key a kind names in its `demo_rubric`."""
-    historical_thinking, opvl = load_rubrics()
-    return {"historical thinking": historical_thinking, "opvl": opvl}
+    """The demo rubrics by the key a kind names in its `demo_rubric` (a kind's own rubric by
+    the kind's name)."""
+    historical_thinking, *own = load_rubrics()
+    return {
+        "historical thinking": historical_thinking,
+        **{kind.name: rubric for kind, rubric in zip(_owners(), own, strict=True)},
+    }

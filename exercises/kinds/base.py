@@ -137,6 +137,9 @@ class QuestionKind:
 
     demo_questions = ()  # shared.demo.DemoQuestion, naming the Great Purge pack's sources
     demo_rubric = None  # the key of the demo rubric its questions are marked with, if any
+    # A demo rubric of the kind's own (the shape of exercises/demo_rubrics.py's), loaded under
+    # the kind's name.
+    demo_rubric_spec = None
 
     def demo_key(self, key, sources_by_number, sources):
         """The stored key from a DemoQuestion's (which may name sources by number or quote)."""

@@ -149,3 +149,86 @@ class OPVLAnswerForm(AnswerForm):
 
 
 OPVL.answer_form = OPVLAnswerForm
+
+
+# The demo's rubric for the kind's questions (exercises/demo_rubrics.py loads it): a
+# criterion per part of the answer, named as the kind names them.
+OPVL_PARTS = OPVL.text_fields
+
+OPVL.demo_rubric_spec = {
+    "name": "OPVL: origin, purpose, value, limitation",
+    "description": (
+        "The school's own OPVL task, out of 8: not an exam board's mark scheme (the IB's "
+        "Paper 1 question on a source's value and limitations is worth 4, marked as a "
+        "whole). Value and limitation must follow from origin and purpose, for the enquiry "
+        "the question states, not from “it is biased” alone."
+    ),
+    "criteria": [
+        (
+            OPVL_PARTS["origin"],
+            "Author, date, type of source, place.",
+            [
+                ("Missing", "The origin is not given, or is wrong.", 0, 0),
+                (
+                    "Identified",
+                    "Author, date and type of source, with who the author was and what that "
+                    "position let them know.",
+                    1,
+                    1,
+                ),
+            ],
+        ),
+        (
+            OPVL_PARTS["purpose"],
+            "Why the source was made, and for what audience.",
+            [
+                ("Missing", "The purpose is not given, or only “to inform”.", 0, 0),
+                (
+                    "Identified",
+                    "The purpose and the audience, and what the author wanted them to believe.",
+                    1,
+                    1,
+                ),
+            ],
+        ),
+        (
+            OPVL_PARTS["value"],
+            "What the source is valuable for, given its origin and purpose.",
+            [
+                ("Missing or generic", "No value, or only “it is a primary source”.", 0, 0),
+                (
+                    "Asserted",
+                    "A value for the enquiry is stated but not drawn from the origin or purpose.",
+                    1,
+                    1,
+                ),
+                (
+                    "Explained",
+                    "The value is explained from the origin and purpose, for the enquiry stated.",
+                    2,
+                    3,
+                ),
+            ],
+        ),
+        (
+            OPVL_PARTS["limitation"],
+            "What limits the source as evidence, given its origin and purpose.",
+            [
+                ("Missing or generic", "No limitation, or only “it is biased”.", 0, 0),
+                (
+                    "Asserted",
+                    "A limitation is stated but not drawn from the origin or purpose.",
+                    1,
+                    1,
+                ),
+                (
+                    "Explained",
+                    "The limitation is explained from the origin and purpose, for the enquiry "
+                    "stated.",
+                    2,
+                    3,
+                ),
+            ],
+        ),
+    ],
+}
