@@ -27,7 +27,7 @@ MIN_GROUPS, MAX_GROUPS = 2, 6
 PLACEMENT_LINE = re.compile(r"^\s*(?:source\s*)?(\d+)\s*[:=–-]\s*(.+?)\s*$", re.IGNORECASE)
 
 # The kind's question in the exam practice demo assignment (exercises/demo.py): the sources
-# on the August 1936 trial sorted as the first demo's corroboration matrix judges them.
+# on the August 1936 trial sorted as the first demo's corroboration question judges them.
 DEMO_QUESTIONS = [
     DemoQuestion(
         [4, 5, 6, 7, 8, 9],

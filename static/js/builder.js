@@ -3,7 +3,7 @@
    Saving: a question saves itself shortly after each change, one request at a time (a
    change made while one is on its way is sent after it), and says so in its status line.
    Keys: words selected in a source become a highlight's key passage; a choice per source
-   fills a matrix's verdicts. Both write the question's plain fields, which are what is
+   sets the key's verdict on it. Both write the question's plain fields, which are what is
    posted. Order: "Move up"/"Move down" buttons, or dragging a question onto another. */
 (function () {
   "use strict";
