@@ -89,6 +89,43 @@ def teacher_scope(queryset, user):
     return queryset.filter(**{f"{path}__in": classes.values("pk")})
 
 
+def open_to_student(user, assignment_pk, now):
+    """`Assignment.objects.for_student(user)`'s rule, for one assignment open at `now`, as
+    one SQL condition and its parameters (a `RawSQL` to filter on): published, opened, of a
+    class the student is enrolled in, and set for the whole class or for them.
+
+    The autosave asks this of every save. Composing the same rule with the ORM (subqueries
+    of `for_student`) cost about 4 ms of CPU per save in compiling alone, half of the
+    save's server time; written out it costs nothing. Both forms are tested to agree
+    (tests/exercises/test_open_to_student.py).
+    """
+    from django.db import connection
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    model = apps.get_model("exercises", "Assignment")
+    assignment = model._meta
+    enrollment = apps.get_model("exercises", "Enrollment")._meta
+    chosen = assignment.get_field("chosen_students")
+    through = chosen.remote_field.through._meta.db_table
+    of, who = chosen.m2m_column_name(), chosen.m2m_reverse_name()
+    column = {f.name: f.column for f in assignment.concrete_fields}
+    enrolled = {f.name: f.column for f in enrollment.concrete_fields}
+    sql = (
+        f"EXISTS (SELECT 1 FROM {assignment.db_table} oa "
+        f"INNER JOIN {enrollment.db_table} oe ON oe.{enrolled['classroom']} = "
+        f"oa.{column['classroom']} AND oe.{enrolled['student']} = %s "
+        f"WHERE oa.{column['id']} = %s AND oa.{column['status']} = %s "
+        f"AND oa.{column['opens_at']} <= %s "
+        f"AND (NOT EXISTS (SELECT 1 FROM {through} oc WHERE oc.{of} = oa.{column['id']}) "
+        f"OR EXISTS (SELECT 1 FROM {through} oc WHERE oc.{of} = oa.{column['id']} "
+        f"AND oc.{who} = %s)))"
+    )
+    opens_at = assignment.get_field("opens_at").get_db_prep_value(now, connection)
+    params = [user.pk, assignment_pk, model.Status.PUBLISHED.value, opens_at, user.pk]
+    return RawSQL(sql, params, output_field=BooleanField())
+
+
 def may_grade(user):
     """Whether `user`'s role lets them grade (in the classes they reach)."""
     return user.has_perms(GRADER_PERMISSIONS)

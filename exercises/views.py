@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from purgeclass.throttle import Throttle, address
 
-from . import kept_answers
+from . import access, kept_answers
 from .forms import JoinClassForm, answer_form
 from .kinds.shared.answer_form import CONTROL_FIELDS
 from .models import (
@@ -771,23 +771,23 @@ def _question_to_answer(user, assignment_pk, question_pk):
     """The question and its sources, if its assignment is open to the student; else 404.
 
     One query for both (from the question's source links, the question and its assignment
-    joined in); only a question without sources needs a second. An id past what the
-    database can hold is no question of anyone's (SQLite would raise on it).
+    joined in, the access rule as one condition: `access.open_to_student`); only a
+    question without sources needs a second. An id past what the database can hold is no
+    question of anyone's (SQLite would raise on it).
     """
     if max(assignment_pk, question_pk) > MAX_ID:
         raise Http404
-    open_to_student = Assignment.objects.for_student(user).filter(opens_at__lte=timezone.now())
-    questions = Question.objects.filter(
-        pk=question_pk, assignment_id=assignment_pk, assignment__in=open_to_student.values("pk")
-    )
+    open_to_student = access.open_to_student(user, assignment_pk, timezone.now())
     links = list(
-        QuestionSource.objects.filter(question__in=questions)
+        QuestionSource.objects.filter(question_id=question_pk, question__assignment_id=assignment_pk)
+        .filter(open_to_student)
         .select_related("question__assignment", "source__author")
         .order_by("order", "id")
     )
     if links:
         return links[0].question, [link.source for link in links]
-    question = get_object_or_404(questions.select_related("assignment"))
+    questions = Question.objects.filter(pk=question_pk, assignment_id=assignment_pk)
+    question = get_object_or_404(questions.filter(open_to_student).select_related("assignment"))
     return question, []
 
 
