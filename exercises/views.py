@@ -778,9 +778,9 @@ def _question_to_answer(user, assignment_pk, question_pk):
     if max(assignment_pk, question_pk) > MAX_ID:
         raise Http404
     open_to_student = access.open_to_student(user, assignment_pk, timezone.now())
+    mine = {"question_id": question_pk, "question__assignment_id": assignment_pk}
     links = list(
-        QuestionSource.objects.filter(question_id=question_pk, question__assignment_id=assignment_pk)
-        .filter(open_to_student)
+        QuestionSource.objects.filter(open_to_student, **mine)
         .select_related("question__assignment", "source__author")
         .order_by("order", "id")
     )

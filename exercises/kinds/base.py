@@ -32,6 +32,10 @@ class QuestionKind:
     min_sources = 0
     max_sources = None
     needs_image = False  # its sources must be visual (with an image): check_sources says so
+    # Its key and answers are ranges of words in its source's text: re-anchored when the
+    # text is corrected (services/reanchoring), and the passages lost then ("lost" in the
+    # response) kept through the student's later saves until the teacher has seen them.
+    anchors_words = False
     text_fields = {}  # response field -> label
     answer_form = None  # the student's form (an answer_form.AnswerForm), set by the module
     # Optional: a static script with the kind's widget on the answering page, conventionally

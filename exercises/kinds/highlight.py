@@ -132,6 +132,7 @@ class Highlight(QuestionKind):
     stylesheet = "css/kinds/highlight.css"
     objective = True
     min_sources = max_sources = 1
+    anchors_words = True
     script = "js/kinds/highlight.js"  # marking by selection and by keyboard, over answering.js
 
     def clean_settings(self, settings):

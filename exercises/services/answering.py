@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, JSONField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from ..models import Answer, Enrollment, Question, QuestionSource, Submission
+from ..models import Answer, Enrollment, QuestionSource, Submission
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def _update_own_answer(student, question, response, based_on, now):
     prepare = {f.name: f for f in answer.concrete_fields}
     for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
     keeps_nothing_lost = ""
-    if question.kind == Question.Kind.HIGHLIGHT:
+    if question.rules.anchors_words:
         lost = (
             "({} -> 'lost') IS NULL"
             if connection.vendor == "postgresql"
@@ -267,7 +267,7 @@ def _save_answer(which, submission, question, response, based_on, now):
     # The row lock orders this save against a concurrent submit of the same work (and
     # against another save of it, so the stored answer read with it stays current).
     locked = Submission.objects.select_for_update(of=("self",)).filter(which)
-    if question.kind == Question.Kind.HIGHLIGHT:
+    if question.rules.anchors_words:
         stored = Answer.objects.filter(submission=OuterRef("pk"), question=question)
         locked = locked.annotate(
             stored_response=Subquery(stored.values("response")[:1], output_field=JSONField())
@@ -284,7 +284,7 @@ def _save_answer(which, submission, question, response, based_on, now):
         raise SubmissionClosed()
     if submission.time_is_up(now, GRACE):
         raise TimeUp(submission)
-    if question.kind == Question.Kind.HIGHLIGHT:
+    if question.rules.anchors_words:
         response = _keep_lost_passages(current.stored_response, response)
     answers = Answer.objects.filter(submission=submission, question=question)
     updated = answers.filter(revision=based_on).update(

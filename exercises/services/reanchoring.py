@@ -65,8 +65,9 @@ def reanchor_highlights(source):
     saving offsets into the new text. Returns a `Reanchored` with the counts.
     """
     keys = answers = lost = 0
+    anchoring = [kind.name for kind in kinds.KINDS.values() if kind.anchors_words]
     questions = Question.objects.filter(
-        kind=Question.Kind.HIGHLIGHT, question_sources__source=source
+        kind__in=anchoring, question_sources__source=source
     ).distinct()
     for question in questions:
         key = reanchor_ranges(question.key, source.text)
