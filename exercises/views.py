@@ -795,8 +795,9 @@ def _question_to_answer(user, assignment_pk, question_pk):
 def save_answer(request, pk, question_pk):
     """Save one answer: from autosave (JSON) or from the plain Save button (redirect).
 
-    An autosave after the first costs five queries: the session, the user, the question with
-    its sources, the student's submission (locked) and the UPDATE of the answer.
+    An autosave after the first costs four queries: the session, the user, the question with
+    its sources (and the access rule), and one UPDATE of the answer that locks the student's
+    submission in its subquery (services/answering.py); five for a question without sources.
     """
     wants_json = _wants_json(request)
     if not request.user.is_authenticated:
