@@ -180,8 +180,8 @@ def load_assignment(classroom, unit, *, now=None, rubrics=None, title=ASSIGNMENT
 
 # An IB-style Paper 1 set from the exam-board templates (exercises/exam_templates), on the
 # sources of the exam practice: (template, source numbers, the stem with its [brackets]
-# filled in, settings, model answer). Q1(b), the message of a visual source, is left out:
-# the pack has no image.
+# filled in, settings, model answer): Q1(a), Q2, Q3 and Q4, each worth its template's marks.
+# Q1(b), the message of a visual source, is left out: the pack has no image.
 IB_PAPER_1 = [
     (
         "ib-paper1-q1a",
@@ -220,6 +220,30 @@ IB_PAPER_1 = [
         "differ on the confessions: the Observer thinks it futile to believe the trial was "
         "staged, while the New Statesman finds the defendants' confessions a mystery and, "
         "without independent witnesses, sees no way of knowing.",
+    ),
+    (
+        "ib-paper1-q4",
+        [4, 5, 6, 7],
+        "Using the sources and your own knowledge, evaluate the view that the confessions "
+        "made at the trial of August 1936 were true.",
+        {},
+        "For the view: Zinoviev (4) calls himself 'fully and utterly guilty'; the Observer "
+        "(5) thinks it futile to believe the trial was staged; the New Republic (6) reports "
+        "that correspondents present found the sixteen defendants' stories corroborated "
+        "each other and saw no sign of coaching or duress. Against it: a confession cannot "
+        "prove itself, and the journalists saw only what the court showed. The New "
+        "Statesman (7), though it thinks a plot 'very likely', finds the confessions a "
+        "mystery (why confess, why 'cringe and crawl') and notes there were no independent "
+        "witnesses. Own knowledge from the narrative weighs against the view: in 1931 "
+        "Rubin, by his sister's account, confessed to what 'had never existed' after "
+        "prisoners were shot in front of him; from September 1936, under Yezhov, the NKVD "
+        "broke prisoners by interrogation over days and nights and by threats to arrest "
+        "and execute their families, close to the hostage hypothesis the New Republic "
+        "called 'laboured' (evidence of the methods, from just after this trial, not of "
+        "these defendants' treatment); and at the 20th Party Congress in 1956 Khrushchev "
+        "said Stalin's repression had violated 'all norms of revolutionary legality'. A "
+        "strong answer concludes that the sources show the confessions convinced many "
+        "observers in 1936, not that they were true.",
     ),
 ]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises import demo
+from exercises.exam_templates.catalogue import TEMPLATES
 from exercises.kinds import KINDS
 from exercises.kinds.shared.demo import EXAM_PRACTICE
 from exercises.models import Assignment, Question
@@ -98,7 +99,7 @@ def test_loading_the_demo_twice_creates_nothing_twice(great_purge):
     assert Assignment.objects.filter(title=demo.ASSIGNMENT_TITLE).count() == 2  # one per demo class
     assert Assignment.objects.filter(title=EXAM_PRACTICE).count() == 2
     # The first assignment's, then the exam practice's: three kinds and an IB Paper 1 set.
-    assert demo_questions().count() == 8 + 3 + 3
+    assert demo_questions().count() == 8 + 3 + 4
     assert Assignment.objects.get(pk=first.pk).due_at == first.due_at
 
 
@@ -158,11 +159,15 @@ def test_exam_practice_orders_sorts_and_weighs_the_sources_with_valid_keys(great
     assignment = exam_practice()
     assert assignment.status == Assignment.Status.PUBLISHED
     questions = list(assignment.questions.order_by("order"))
-    kinds = ["sequence", "grouping", "interpretation", "written", "opvl", "written"]
+    kinds = ["sequence", "grouping", "interpretation", "written", "opvl", "written", "written"]
     assert [q.kind for q in questions] == kinds
+    on_assignment = {s.pk for s in assignment.sources.all()}
     for question in questions:
         assert question.model_answer
         sources = [qs.source for qs in question.question_sources.all()]
+        assert {s.pk for s in sources} <= on_assignment  # every source is on the paper
+        question.rules.check_sources(sources)
+        assert question.rules.clean_settings(question.settings) == question.settings
         assert question.rules.clean_key(question.key, question.settings, sources) == question.key
 
 
@@ -207,11 +212,46 @@ def test_the_handed_in_class_has_handed_in_the_exam_practice_too(great_purge):
     assert assignment.submissions.filter(submitted_at__isnull=False).count() == len(demo.PUPILS)
 
 
+def ib_template(question):
+    """The exam template an IB question was made from, told by its rubric's name."""
+    return next(
+        template
+        for template in TEMPLATES
+        if template.board.slug == "ib-history"
+        and question.rubric.name.startswith(template.rubric_name)
+    )
+
+
 def test_exam_practice_ends_with_an_ib_paper_1_set_made_from_the_exam_templates(great_purge):
     demo.load()
     questions = list(exam_practice().questions.order_by("order"))[3:]
-    assert [q.points for q in questions] == [3, 4, 6]
-    for question in questions:
+    templates = [ib_template(question) for question in questions]
+    # Q1(b), the message of a visual source, is left out: the pack has no image.
+    assert [t.slug for t in templates] == [
+        "ib-paper1-q1a",
+        "ib-paper1-q2",
+        "ib-paper1-q3",
+        "ib-paper1-q4",
+    ]
+    for question, template in zip(questions, templates, strict=True):
+        assert question.points == template.marks  # 3, 4, 6 and 9, as in the exam
+        top = [
+            max(level.max_points for level in criterion.levels.all())
+            for criterion in question.rubric.criteria.all()
+        ]
+        assert sum(top) == template.rubric_maximum == template.marks
+        assert question.kind == template.kind
         assert "[" not in question.prompt  # every bracket filled in
-        assert question.rubric.name.startswith("IB Diploma History")
+        assert f"({template.marks} marks)" in question.prompt
         assert question.question_sources.exists()
+
+
+def test_ib_question_4_uses_all_the_papers_sources_and_own_knowledge(great_purge):
+    demo.load()
+    *earlier, q4 = list(exam_practice().questions.order_by("order"))[3:]
+    numbers = lambda q: {qs.source.number for qs in q.question_sources.all()}  # noqa: E731
+    # As the template's note asks: every source of the paper (the others' and Zinoviev's
+    # confession, the evidence in question).
+    assert numbers(q4) == set().union(*map(numbers, earlier)) | {4}
+    assert q4.prompt.startswith("Using the sources and your own knowledge, evaluate")
+    assert ib_template(q4).minutes == 25 and "25 minutes" in q4.prompt
