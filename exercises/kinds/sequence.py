@@ -166,10 +166,15 @@ class Sequence(QuestionKind):
     demo_questions = DEMO_QUESTIONS
 
     def demo_response(self, rng, question, sources):
+        """The key's order; or two neighbours swapped; or, the slip a class makes, the
+        order of the pack's numbers (here 8 before 9), as if they were the dates'."""
         order = list(question.key["order"])
-        if rng.random() < 0.5:
+        slip = rng.random()
+        if slip < 0.3:
             index = rng.randrange(len(order) - 1)
             order[index], order[index + 1] = order[index + 1], order[index]
+        elif slip < 0.55:
+            order.sort(key=lambda item: (len(item), item))
         return {"order": order}
 
     def answer_in_words(self, response, settings):

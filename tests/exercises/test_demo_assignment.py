@@ -255,3 +255,58 @@ def test_ib_question_4_uses_all_the_papers_sources_and_own_knowledge(great_purge
     assert numbers(q4) == set().union(*map(numbers, earlier)) | {4}
     assert q4.prompt.startswith("Using the sources and your own knowledge, evaluate")
     assert ib_template(q4).minutes == 25 and "25 minutes" in q4.prompt
+
+
+def test_the_handed_in_class_hands_in_exam_style_work_strong_and_weak_to_mark(great_purge, client):
+    demo.load()
+    assignment = exam_practice(demo.HANDED_IN_JOIN_CODE)
+    questions = list(assignment.questions.order_by("order"))
+    # The same paper as the first class's, IB set and all.
+    assert [q.kind for q in questions] == [
+        q.kind for q in exam_practice().questions.order_by("order")
+    ]
+    for question in questions:
+        answers = list(question.answers.all())
+        assert len(answers) == len(demo.PUPILS)
+        assert all(question.rules.is_answered(a.response) for a in answers)
+        # Not one answer copied twelve times: the marker sees stronger and weaker work.
+        assert len({repr(sorted(a.response.items())) for a in answers}) >= 2, question.prompt
+    for question in questions:
+        if question.rules.objective:
+            scores = {a.auto_score for a in question.answers.all()}
+            assert question.points in scores and min(scores) < question.points
+    grouping = assignment.questions.get(kind=Question.Kind.GROUPING)
+    for answer in grouping.answers.all():
+        used = set(answer.response["placements"].values())
+        assert set(answer.response["justifications"]) == used  # a sentence per group used
+
+    q4 = questions[-1]
+    client.force_login(assignment.classroom.teachers.get(username="teacher"))
+    page = client.get(
+        reverse("admin:exercises_workspace", args=[assignment.pk]), {"question": q4.pk}
+    )
+    assert page.status_code == 200
+    assert "Rubin" in page.content.decode()  # a strong answer's own knowledge, to mark
+
+
+def quotations(text):
+    """The passages a text quotes in single quotes (an apostrophe inside a word is not one)."""
+    return re.findall(r"(?<!\w)'(.+?)'(?!\w)", text)
+
+
+def test_every_quotation_in_the_exam_practice_and_its_answers_is_in_the_pack(great_purge):
+    demo.load()
+    pack = " ".join(PACK.read_text().split()).lower()
+    texts, labels = [], set()
+    for question in exam_practice(demo.HANDED_IN_JOIN_CODE).questions.all():
+        labels |= {group["name"] for group in question.settings.get("groups", [])}
+        texts.append(question.model_answer)
+        for answer in question.answers.all():
+            response = answer.response
+            texts += [v for v in response.values() if isinstance(v, str)]
+            texts += list((response.get("justifications") or {}).values())
+    # A quotation is the pack's words, or names one of the question's own groups.
+    quoted = [quote for text in texts for quote in quotations(text) if quote not in labels]
+    assert len(quoted) > 20
+    for quote in quoted:
+        assert " ".join(quote.split()).lower().rstrip(".?") in pack, quote
