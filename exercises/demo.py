@@ -79,7 +79,9 @@ def load():
         )
         handed_in.teachers.add(teacher)
         for title in (ASSIGNMENT_TITLE, EXAM_PRACTICE):
-            load_assignment(handed_in, unit, rubrics=rubrics, title=title)
+            made = load_assignment(handed_in, unit, rubrics=rubrics, title=title)
+            if made is not None and title == EXAM_PRACTICE:
+                load_exam_paper(made, teacher)  # exam-style work to mark, IB set and all
             load_class_work(Assignment.objects.get(classroom=handed_in, title=title))
     return [
         ("admin", "admin", DEMO_PASSWORD),
@@ -180,8 +182,8 @@ def load_assignment(classroom, unit, *, now=None, rubrics=None, title=ASSIGNMENT
 
 # An IB-style Paper 1 set from the exam-board templates (exercises/exam_templates), on the
 # sources of the exam practice: (template, source numbers, the stem with its [brackets]
-# filled in, settings, model answer). Q1(b), the message of a visual source, is left out:
-# the pack has no image.
+# filled in, settings, model answer): Q1(a), Q2, Q3 and Q4, each worth its template's marks.
+# Q1(b), the message of a visual source, is left out: the pack has no image.
 IB_PAPER_1 = [
     (
         "ib-paper1-q1a",
@@ -221,7 +223,136 @@ IB_PAPER_1 = [
         "staged, while the New Statesman finds the defendants' confessions a mystery and, "
         "without independent witnesses, sees no way of knowing.",
     ),
+    (
+        "ib-paper1-q4",
+        [4, 5, 6, 7],
+        "Using the sources and your own knowledge, evaluate the view that the confessions "
+        "made at the trial of August 1936 were true.",
+        {},
+        "For the view: Zinoviev (4) calls himself 'fully and utterly guilty'; the Observer "
+        "(5) thinks it futile to believe the trial was staged; the New Republic (6) reports "
+        "that correspondents present found the sixteen defendants' stories corroborated "
+        "each other and saw no sign of coaching or duress. Against it: a confession cannot "
+        "prove itself, and the journalists saw only what the court showed. The New "
+        "Statesman (7), though it thinks a plot 'very likely', finds the confessions a "
+        "mystery (why confess, why 'cringe and crawl') and notes there were no independent "
+        "witnesses. Own knowledge from the narrative weighs against the view: in 1931 "
+        "Rubin, by his sister's account, confessed to what 'had never existed' after "
+        "prisoners were shot in front of him; from September 1936, under Yezhov, the NKVD "
+        "broke prisoners by interrogation over days and nights and by threats to arrest "
+        "and execute their families, close to the hostage hypothesis the New Republic "
+        "called 'laboured' (evidence of the methods, from just after this trial, not of "
+        "these defendants' treatment); and at the 20th Party Congress in 1956 Khrushchev "
+        "said Stalin's repression had violated 'all norms of revolutionary legality'. A "
+        "strong answer concludes that the sources show the confessions convinced many "
+        "observers in 1936, not that they were true.",
+    ),
 ]
+
+
+# What the handed-in class wrote for the IB set, by template: a strong answer, a middling one
+# and a weak one, each in its kind's response shape, in the class's own words from the pack.
+IB_PAPER_1_ANSWERS = {
+    "ib-paper1-q1a": [
+        {
+            "text": "Because the foreign correspondents at the trial said the sixteen "
+            "defendants' stories corroborated each other too well not to be true, the "
+            "defendants did not look coached or as if they had memorised their "
+            "confessions, and there was no sign they were under duress."
+        },
+        {
+            "text": "Because the stories of the defendants matched each other, and Duranty "
+            "said the confessions were true."
+        },
+        {"text": "Because they confessed, so they must have been guilty."},
+    ],
+    "ib-paper1-q2": [
+        {
+            "origin": "The New Statesman, a British political magazine, on 5th September "
+            "1936, just after the trial and the executions.",
+            "purpose": "To tell its readers that the confessions could not be explained and "
+            "to ask for an explanation ('We would be glad to hear the explanation').",
+            "value": "It shows that not all British opinion accepted the trial: unlike the "
+            "Observer it doubted the confessions at the time, and it asks why guilty men "
+            "would 'cringe and crawl'.",
+            "limitation": "It admits there were no independent witnesses, so it can only ask "
+            "questions; it still thinks a plot 'very likely'; and it is one magazine, so it "
+            "cannot show how most people in Britain saw the trial.",
+        },
+        {
+            "origin": "The New Statesman, 1936.",
+            "purpose": "To comment on the trial.",
+            "value": "It is from the time of the trial so it shows what people thought.",
+            "limitation": "It says there were no independent witnesses, so it does not know "
+            "what happened.",
+        },
+        {
+            "origin": "A newspaper.",
+            "purpose": "To inform.",
+            "value": "It is a primary source.",
+            "limitation": "It is biased.",
+        },
+    ],
+    "ib-paper1-q3": [
+        {
+            "text": "Both sources accept that the charges could be real: the Observer calls "
+            "the government's case 'genuine' and the New Statesman says 'very likely there "
+            "was a plot'. But they differ on the confessions. The Observer says it is "
+            "'futile' to think the trial was staged, while the New Statesman calls the "
+            "confessions a 'mystery' and says that without independent witnesses 'there is "
+            "no way of knowing'. So the Observer is certain where the New Statesman is only "
+            "puzzled."
+        },
+        {
+            "text": "Source 5 says the trial was not staged and the case was genuine. Source "
+            "7 says there was very likely a plot but asks why they confessed. They both "
+            "think there might have been a plot."
+        },
+        {
+            "text": "Source 5 is from the Observer and Source 7 is from the New Statesman. "
+            "Source 7 is longer and asks lots of questions."
+        },
+    ],
+    "ib-paper1-q4": [
+        {
+            "text": "Sources 4, 5 and 6 seem to support the view. Zinoviev says he is "
+            "'fully and utterly guilty', and the New Republic says the correspondents at "
+            "the trial found the sixteen stories agreed and saw no sign of duress. But the "
+            "confession is exactly what we are testing, and the journalists could only see "
+            "what happened in court. The New Statesman (7) asks why guilty men would "
+            "'cringe and crawl' and says there were no independent witnesses. From my own "
+            "knowledge, the secret police had got false confessions before: in 1931 Rubin, "
+            "his sister said, confessed to a plot that had 'never existed' after prisoners "
+            "were shot in front of him. After Yezhov took over the NKVD in September 1936, "
+            "prisoners were interrogated for days and nights and threatened with the arrest "
+            "and execution of their families, which is close to the hostage idea the New "
+            "Republic rejected. In 1956 Khrushchev told the party congress that Stalin's "
+            "repression violated 'all norms of revolutionary legality'. So the sources show "
+            "that many people believed the confessions in 1936, not that they were true."
+        },
+        {
+            "text": "Source 4 is Zinoviev confessing so it supports the view, and Sources 5 "
+            "and 6 also say the trial was genuine. Source 7 disagrees because it says there "
+            "is no way of knowing. Overall most of the sources support the view that the "
+            "confessions were true, although Stalin was a dictator and the NKVD used "
+            "torture."
+        },
+        {
+            "text": "The confessions were not true because Stalin made them confess. Source "
+            "4 says Zinoviev is guilty. Source 5 says the trial was not staged. Source 6 "
+            "says the stories matched. Source 7 says there was a plot."
+        },
+    ],
+}
+
+
+def paper_answers(question):
+    """The handed-in class's answers to one of the IB set's questions (told by the stem its
+    prompt starts with), or () for any other question."""
+    for slug, _, stem, _, _ in IB_PAPER_1:
+        if question.prompt.startswith(stem):
+            return IB_PAPER_1_ANSWERS[slug]
+    return ()
 
 
 def load_exam_paper(assignment, teacher):
@@ -264,7 +395,8 @@ PUPILS = [
 
 
 def load_class_work(assignment):
-    """Twelve pupils' handed-in answers to the demo assignment, the same on every load.
+    """Twelve pupils' handed-in answers to a demo assignment, the same on every load: some
+    strong, some weak, for the teacher to mark.
 
     Most trust Duranty more than Trotsky, as classes often do: that split is what the
     follow-up discussion is for. Pupils who already have a submission are left alone.
@@ -284,7 +416,13 @@ def load_class_work(assignment):
         submission, _ = answering.open_submission(assignment, pupil)
         for question in questions:
             sources = [qs.source for qs in question.question_sources.all()]
-            data = question.rules.demo_response(rng, question, sources)
+            # The IB set's answers are the demo's own (its questions are the exam
+            # templates'); every other question's come from its kind.
+            written = paper_answers(question)
+            if written:
+                data = rng.choice(written)
+            else:
+                data = question.rules.demo_response(rng, question, sources)
             response = question.clean_response(data, sources)
             answering.save_answer(submission, question, response, 0)
         answering.submit(submission)

@@ -1,11 +1,16 @@
 """`manage.py load_demo`: the Great Purge unit and the demo accounts, safe to run twice."""
 
+import calendar
+import itertools
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from exercises import demo
+from exercises.kinds.shared.demo import EXAM_PRACTICE
 from sources.models import Author, Source, Unit
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +91,40 @@ def test_demo_rubric_descriptors_are_generic_to_the_skill_and_loading_again_fixe
     assert purpose.descriptor == (
         "The purpose and the audience, and what the author wanted them to believe."
     )
+
+
+def date_span(source):
+    """The first and last day a source may date from, as far as the pack's date says (a date
+    given only to the month could be any day of it)."""
+    first_month, last_month = (source.month, source.month) if source.month else (1, 12)
+    last_day = calendar.monthrange(source.year, last_month)[1]
+    return (
+        date(source.year, first_month, source.day or 1),
+        date(source.year, last_month, source.day or last_day),
+    )
+
+
+def test_exam_practice_sequence_key_follows_the_dates_the_pack_gives():
+    from exercises.models import Question
+
+    call_command("load_demo", stdout=StringIO())
+    question = Question.objects.get(
+        kind="sequence",
+        assignment__title=EXAM_PRACTICE,
+        assignment__classroom__join_code=demo.DEMO_JOIN_CODE,
+    )
+    sources = {qs.source.number: qs.source for qs in question.question_sources.all()}
+    items = {item["id"]: item["text"] for item in question.settings["items"]}
+    # Each event is one of the question's sources, named by its number.
+    assert sorted(int(item) for item in items) == sorted(sources)
+    for item, text in items.items():
+        assert text.startswith(f"Source {item}: ")
+    ordered = [sources[int(item)] for item in question.key["order"]]
+    assert all(source.year for source in ordered), "every source in the key has a date"
+    # Each source was certainly published before the next: the order follows from the
+    # dates as the pack gives them, not from a guess inside a month.
+    for earlier, later in itertools.pairwise(ordered):
+        assert date_span(earlier)[1] < date_span(later)[0], (
+            f"Source {earlier.number} ({earlier.date_printed}) is not certainly before "
+            f"Source {later.number} ({later.date_printed})"
+        )

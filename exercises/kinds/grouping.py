@@ -54,6 +54,28 @@ DEMO_QUESTIONS = [
     ),
 ]
 
+# Why the demo class put its sources together, by group: a careful sentence, then the kind a
+# teacher sees when a pupil has sorted by first impressions. "Cannot tell" speaks of whichever
+# sources a pupil put there.
+DEMO_JUSTIFICATIONS = {
+    "1": [
+        "Zinoviev confesses himself, and the Observer and the New Republic both accept the "
+        "case; the New Republic says the correspondents saw no sign of coaching or duress.",
+        "They all say the trial was real.",
+    ],
+    "2": [
+        "Trotsky asks who can believe such accusations and Shachtman calls the trial a "
+        "frame-up, but one was the accused and the other his supporter; the New Statesman "
+        "only asks why guilty men would cringe and crawl.",
+        "These ones don't believe the confessions.",
+    ],
+    "3": [
+        "None of these writers saw what happened before the trial, so they cannot show why "
+        "the men confessed.",
+        "Not sure.",
+    ],
+}
+
 
 class Grouping(QuestionKind):
     """Sources sorted into the teacher's categories; one equal part per right placement."""
@@ -302,7 +324,13 @@ class Grouping(QuestionKind):
             source_id: group if rng.random() < 0.7 else rng.choice(groups)
             for source_id, group in question.key["placements"].items()
         }
-        return {"placements": placements, "justifications": {}}
+        used = sorted(set(placements.values()))
+        justifications = {
+            group: rng.choice(DEMO_JUSTIFICATIONS[group])
+            for group in used
+            if group in DEMO_JUSTIFICATIONS
+        }
+        return {"placements": placements, "justifications": justifications}
 
     # Analytics: per source, the share of answers that put it in the key's group.
 

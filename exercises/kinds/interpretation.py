@@ -51,12 +51,21 @@ DEMO_QUESTIONS = [
     ),
 ]
 
-# What the demo class argued.
+# What the demo class argued: from a weighed argument to an assertion.
 DEMO_ANSWERS = [
+    "I mostly agree with Deutscher, but his evidence is about prisons and places of exile, "
+    "not the courtroom. Zinoviev calls himself 'fully and utterly guilty' and 'the "
+    "principal organizer of Kirov's assassination', which fits a man who had been broken. "
+    "The New Statesman in September 1936 could not explain why guilty men would 'cringe "
+    "and crawl' instead of defending their plot, and Deutscher's view answers that "
+    "question. But Deutscher wrote in 1949 with hindsight, and Trotsky (Source 8), who asks "
+    "'Who can believe such accusations?', was the absent chief accused with every reason "
+    "to deny them, so I would not rest the case on him alone.",
     "Zinoviev says he is fully and utterly guilty, which sounds like a man who has been "
     "broken, as Deutscher says. The New Statesman also wonders why they would crawl.",
     "I partly agree. Trotsky says it was a frame-up but he was accused himself, so he "
     "would say that. Deutscher was a historian so he knew more later.",
+    "I agree because Stalin was a dictator and killed lots of people, so they had no choice.",
 ]
 
 

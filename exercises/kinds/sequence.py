@@ -30,32 +30,37 @@ from .shared.text import as_mapping, clean_text, lines_of, to_points
 
 MIN_ITEMS, MAX_ITEMS = 2, 12
 
-# The kind's question in the exam practice demo assignment (exercises/demo.py): Sources 4-8
-# by the dates the pack prints: Zinoviev's speech at his trial (August 1936), the Observer
-# (23rd August 1936), the New Republic (2nd September 1936), the New Statesman (5th
-# September 1936), Trotsky (22nd January 1937). The pack dates Zinoviev's speech only to the
-# month; the Observer of the 23rd already judges the trial's case, so the speech comes first.
+# The kind's question in the exam practice demo assignment (exercises/demo.py): Sources 5-9
+# by the dates the pack prints: the Observer (23rd August 1936), the New Republic (2nd
+# September 1936), the New Statesman (5th September 1936), Max Shachtman in Socialist Appeal
+# (October 1936), Trotsky (22nd January 1937). Each date settles its place: Shachtman's gives
+# only the month, but no other source is dated October 1936. Zinoviev's speech (Source 4) is
+# left out: the pack dates it only "August, 1936", the Observer's month, so its dates alone
+# cannot say which came first (tests/test_demo.py checks the key against the parsed dates).
 DEMO_QUESTIONS = [
     DemoQuestion(
-        [4, 5, 6, 7, 8],
+        [5, 6, 7, 8, 9],
         4,
-        "Put Sources 4 to 8 in the order they were spoken or published, earliest first. "
-        "Read each source's date on its card.",
+        "Put Sources 5 to 9 in the order they were published, earliest first. Read each "
+        "source's date on its card: are the pack's numbers the order of publication?",
         {
             "items": [
                 {"id": "7", "text": "Source 7: The New Statesman"},
-                {"id": "4", "text": "Source 4: Gregory Zinoviev, speech at his trial"},
-                {"id": "8", "text": "Source 8: Leon Trotsky, The Trial of the Seventeen"},
+                {"id": "9", "text": "Source 9: Max Shachtman, Socialist Appeal"},
                 {"id": "5", "text": "Source 5: The Observer"},
+                {"id": "8", "text": "Source 8: Leon Trotsky, The Trial of the Seventeen"},
                 {"id": "6", "text": "Source 6: The New Republic"},
             ]
         },
-        {"order": ["4", "5", "6", "7", "8"]},
-        "Zinoviev spoke at his trial in August 1936 (4); the Observer judged the case "
-        "genuine on 23rd August (5); the New Republic followed on 2nd September (6) and the "
-        "New Statesman on 5th September (7); Trotsky wrote The Trial of the Seventeen on "
-        "22nd January 1937 (8), months after the August trial. Which of them could know "
-        "what the others had said?",
+        {"order": ["5", "6", "7", "9", "8"]},
+        "The Observer judged the government's case genuine on 23rd August 1936 (5); the New "
+        "Republic followed on 2nd September (6), by when it could call Zinoviev and Kamenev "
+        "'the executed men', and the New Statesman on 5th September (7). Max Shachtman's "
+        "article in Socialist Appeal (9) is dated only October 1936, which is enough to put "
+        "it after the New Statesman: he writes of the sixteen men 'just tried and shot'. "
+        "Trotsky's The Trial of the Seventeen (8) is dated 22nd January 1937, so it comes "
+        "last: the pack's numbers are not the order of publication. Which of them could "
+        "know what the others had said?",
         skill="sourcing",
         assignment=EXAM_PRACTICE,
     ),
@@ -161,10 +166,15 @@ class Sequence(QuestionKind):
     demo_questions = DEMO_QUESTIONS
 
     def demo_response(self, rng, question, sources):
+        """The key's order; or two neighbours swapped; or, the slip a class makes, the
+        order of the pack's numbers (here 8 before 9), as if they were the dates'."""
         order = list(question.key["order"])
-        if rng.random() < 0.5:
+        slip = rng.random()
+        if slip < 0.3:
             index = rng.randrange(len(order) - 1)
             order[index], order[index + 1] = order[index + 1], order[index]
+        elif slip < 0.55:
+            order.sort(key=lambda item: (len(item), item))
         return {"order": order}
 
     def answer_in_words(self, response, settings):
