@@ -320,7 +320,9 @@ def _import_pack(data, slug, images):
         if new_image:
             checked = plan.checked_images[parsed.image]
             name = stored_name(parsed.image, checked)
-            source.image.save(name, ContentFile(plan.images[parsed.image]), save=False)
+            # Named, so that Django measures it (image_width, image_height) as it is saved.
+            content = ContentFile(plan.images[parsed.image], name=name)
+            source.image.save(name, content, save=False)
             note_written(source.image.name)
         try:
             source.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)

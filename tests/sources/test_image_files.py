@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError
@@ -328,3 +329,30 @@ def test_every_file_name_of_an_image_is_its_original_and_renditions():
         "sources/a.960w.webp",
         "sources/a.1600w.webp",
     ]
+
+
+# An original missing from the storage ---------------------------------------------------------
+
+
+def test_a_source_whose_original_is_missing_can_still_be_corrected_in_the_admin(editor, media_root):
+    """Django's ImageField would open the stored file to measure it again on every save:
+    with the file gone that was a server error."""
+    source = visual_source()
+    default_storage.delete(source.image.name)
+    url = reverse("admin:sources_source_change", args=[source.pk])
+    response = editor.post(url, source_form(source, caption="Corrected caption"))
+    assert response.status_code == 302
+    assert Source.objects.get(pk=source.pk).caption == "Corrected caption"
+
+
+def test_a_pack_corrects_a_source_whose_original_is_missing(tmp_path, media_root):
+    path = write_zip(tmp_path, {"pack.txt": PACK, "zinoviev.png": image_bytes(1200, 900)})
+    call_command("import_sources", path, verbosity=0)
+    photo = Source.objects.get(number=2)
+    default_storage.delete(photo.image.name)
+    corrected = PACK.replace("Gregory Zinoviev", "Grigory Zinoviev")
+    path = write_zip(tmp_path, {"pack.txt": corrected, "zinoviev.png": image_bytes(1200, 900)})
+    call_command("import_sources", path, verbosity=0)  # the image is taken again, too
+    photo = Source.objects.get(number=2)
+    assert photo.caption == "Grigory Zinoviev" and default_storage.exists(photo.image.name)
+    assert (photo.image_width, photo.image_height) == (1200, 900)
