@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from purgeclass.admin_site import HardenedModelAdmin
 
+from .files import note_written, removed_on_failure
 from .forms import PackConfirmForm, PackUploadForm, SourceAdminForm
 from .images import refresh_renditions
 from .models import Author, Source, Unit
@@ -140,6 +141,12 @@ class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
             source.alt_text,
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # An upload that fails after its file was stored (the admin's transaction rolled
+        # back) leaves no orphan behind (sources.files).
+        with removed_on_failure():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         """Save, make the image's renditions if it changed, then announce a corrected text
         (inside the admin's transaction) and tell the editor what followed, e.g. "12 answers
@@ -147,7 +154,11 @@ class SourceAdmin(HardenedModelAdmin, admin.ModelAdmin):
         previous = ("", [])
         if change and "image" in form.changed_data:
             previous = (form.initial["image"].name or "", list(obj.renditions))
-        super().save_model(request, obj, form, change)
+        try:
+            super().save_model(request, obj, form, change)
+        finally:  # the new image is stored before the row is written, which may fail
+            if "image" in form.changed_data:
+                note_written(obj.image.name)
         if "image" in form.changed_data:
             refresh_renditions(obj, *previous)
         if change and "text" in form.changed_data:

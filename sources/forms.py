@@ -37,8 +37,13 @@ class SourceAdminForm(forms.ModelForm):
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
-        if not upload or not hasattr(upload, "content_type"):  # unchanged, or cleared
+        if upload is False:  # cleared
             return upload
+        if not hasattr(upload, "content_type"):
+            # Unchanged: None keeps the stored image as it is. Handing the stored file back
+            # would make Django open it to measure it again, and an original missing from
+            # the storage would turn every save of the source into a server error.
+            return None
         if upload.size > MAX_IMAGE_BYTES:
             raise forms.ValidationError(
                 f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB: save it "

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -117,22 +116,34 @@ def rendition_name(image_name, width):
     return f"{stem}.{width}w.webp"
 
 
-def make_renditions(image_name, storage=default_storage):
+def rendition_widths(width):
+    """The rendition widths an original `width` pixels wide gets: those narrower than it."""
+    return [w for w in RENDITION_WIDTHS if w < width]
+
+
+def decode_original(data):
+    """The pixels of a stored original, upright (the camera's EXIF orientation applied) and in
+    RGB or RGBA, ready to resize. Raises Pillow's errors (OSError and the like) for bytes it
+    cannot read."""
+    with Image.open(io.BytesIO(data), formats=list(FORMATS)) as original:
+        image = ImageOps.exif_transpose(original)
+        return image.convert("RGBA" if _has_alpha(image) else "RGB")
+
+
+def make_renditions(image_name, storage=default_storage, image=None):
     """Write the WebP renditions of a stored image; return their widths, narrowest first.
 
     Widths in RENDITION_WIDTHS narrower than the original are made; an original narrower
     than all of them gets none (the page shows the original). Orientation from the camera's
-    EXIF is applied, and no metadata is copied into the renditions.
+    EXIF is applied, and no metadata is copied into the renditions. `image` is the
+    original already decoded (`decode_original`), if the caller has it. A rendition already
+    there is replaced, so making them again gives the same files.
     """
-    with storage.open(image_name, "rb") as stored:
-        data = stored.read()
-    with Image.open(io.BytesIO(data), formats=list(FORMATS)) as original:
-        image = ImageOps.exif_transpose(original)
-        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    widths = []
-    for width in RENDITION_WIDTHS:
-        if width >= image.width:
-            break
+    if image is None:
+        with storage.open(image_name, "rb") as stored:
+            image = decode_original(stored.read())
+    widths = rendition_widths(image.width)
+    for width in widths:
         height = max(1, round(image.height * width / image.width))
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
@@ -141,13 +152,7 @@ def make_renditions(image_name, storage=default_storage):
         if storage.exists(name):
             storage.delete(name)
         storage.save(name, ContentFile(buffer.getvalue()))
-        widths.append(width)
     return widths
-
-
-def delete_renditions(image_name, widths, storage=default_storage):
-    for width in widths:
-        storage.delete(rendition_name(image_name, width))
 
 
 def _has_alpha(image):
@@ -163,17 +168,17 @@ def stored_name(upload_name, checked):
 
 def refresh_renditions(source, previous_name="", previous_widths=()):
     """After `source` was saved with a new image (or none): make its renditions, and once the
-    transaction commits, delete the previous image's files (a rollback keeps them)."""
+    transaction commits, delete the previous image's files (a rollback keeps them; a file
+    another source names is kept: `sources.files`). The new image is noted as written, so
+    that a block run under `files.removed_on_failure` removes it if it fails later."""
+    from .files import delete_when_committed, note_written
     from .models import Source
 
     storage = source.image.storage
     if previous_name and previous_name != source.image.name:
-
-        def forget():
-            delete_renditions(previous_name, previous_widths, storage)
-            storage.delete(previous_name)
-
-        transaction.on_commit(forget)
+        delete_when_committed(previous_name, previous_widths, storage)
+    if source.image and source.image.name != previous_name:
+        note_written(source.image.name)
     widths = make_renditions(source.image.name, storage) if source.image else []
     Source.objects.filter(pk=source.pk).update(renditions=widths)
     source.renditions = widths

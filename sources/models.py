@@ -211,6 +211,13 @@ class Source(models.Model):
         author = self.author  # None without a query when there is none
         return f"Source {self.number} ({author.name})" if author else f"Source {self.number}"
 
+    def clean_fields(self, exclude=None):
+        """The image is checked on its way in (`images.check_image`, the storage's name).
+        Cleaning the field again would make Django's ImageField open the stored file to
+        measure it, and an original missing from the storage would turn every save of the
+        source (the admin's, a pack's correction) into a server error."""
+        super().clean_fields(exclude={*(exclude or ()), "image"})
+
     def clean(self):
         if self.image:
             if not self.alt_text.strip():

@@ -27,7 +27,8 @@ A source may start with lines of fields, right under its header, one "Name: valu
 
 A pack with images is a .zip holding the pack's text file (the only .txt in it) and the
 images it names, all at the zip's top level; `read_archive` opens it and refuses what is not
-a zip, folders and ../ names, too many files, and sizes a zip bomb would have.
+a zip, folders and ../ names, too many files, and sizes a zip bomb would have. Where the
+images are stored, and when they are deleted: docs/visual-sources.md.
 
 Nothing here touches the database: `parse_pack` turns text (or bytes) into a `Pack`, or
 raises `PackError` naming the line at fault. The header of each source is read by

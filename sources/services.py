@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .files import HELD_FOLDER, note_written, removed_on_failure
 from .images import check_image, refresh_renditions, stored_name
 from .models import Author, Source, Unit
 from .packs import Pack, PackError, PackSource, parse_pack
@@ -251,13 +252,20 @@ def _same_image(source, data):
         return False
 
 
-@transaction.atomic
 def import_pack(data, slug=None, images=None):
     """Import a pack whole or not at all; return an ImportResult with the counts.
 
     `images` are the other files of the pack's zip, by name. Raises PackError (naming the
-    line) for a malformed pack; nothing is written to the database then.
+    line) for a malformed pack; nothing is written to the database then, and the images
+    (and renditions) this import had already stored are deleted again
+    (`files.removed_on_failure`). An image a source no longer shows is deleted only once
+    the import commits.
     """
+    with removed_on_failure(), transaction.atomic():
+        return _import_pack(data, slug, images)
+
+
+def _import_pack(data, slug, images):
     plan = plan_import(data, slug, lock=True, images=images)
     pack = plan.pack
 
@@ -312,7 +320,10 @@ def import_pack(data, slug=None, images=None):
         if new_image:
             checked = plan.checked_images[parsed.image]
             name = stored_name(parsed.image, checked)
-            source.image.save(name, ContentFile(plan.images[parsed.image]), save=False)
+            # Named, so that Django measures it (image_width, image_height) as it is saved.
+            content = ContentFile(plan.images[parsed.image], name=name)
+            source.image.save(name, content, save=False)
+            note_written(source.image.name)
         try:
             source.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -356,7 +367,6 @@ def _messages(error):
 # the signed payload names it with its SHA-256: the confirmation imports exactly what was
 # previewed. Abandoned ones are swept at the next upload.
 
-HELD_FOLDER = "sources/incoming"
 HELD_FOR = timedelta(hours=2)
 
 
