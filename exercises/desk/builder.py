@@ -102,6 +102,11 @@ def _page(request, assignment, *, status=200, bound=None):
         "assignment": assignment,
         "forms": forms,
         "kinds": [(name, Question.Kind(name).label) for name in KINDS],
+        # Every kind's key widget, since a question of any kind may be added on the page.
+        "builder_scripts": [k.builder_script for k in KINDS.values() if k.builder_script],
+        "builder_stylesheets": [
+            k.stylesheet for k in KINDS.values() if k.builder_template and k.stylesheet
+        ],
         "boards": by_board(),
         "library": library,
         "published": assignment.status == Assignment.Status.PUBLISHED,

@@ -13,7 +13,8 @@ from .rubrics import rubric_maximum
 
 
 class SourceCheckboxes(forms.CheckboxSelectMultiple):
-    """The sources as checkboxes, each carrying its number for the builder's key widgets."""
+    """The sources as checkboxes, each carrying its number (and, for a visual source, its
+    image and alt text) for the kinds' key widgets beside the question."""
 
     option_template_name = "django/forms/widgets/checkbox_option.html"
 
@@ -22,6 +23,9 @@ class SourceCheckboxes(forms.CheckboxSelectMultiple):
         instance = getattr(value, "instance", None)
         if instance is not None:
             option["attrs"]["data-number"] = instance.number
+            if instance.image:
+                option["attrs"]["data-image"] = instance.display_url
+                option["attrs"]["data-alt"] = instance.alt_text
         return option
 
 
@@ -80,6 +84,12 @@ class BuilderQuestionForm(QuestionForm):
             if maximum:
                 self.cleaned_data["points"] = maximum
         return super().clean()
+
+    @property
+    def key_view(self):
+        """What the kind's builder template shows of the key (`QuestionKind.builder_view`)."""
+        question = self.instance
+        return question.rules.builder_view(question.settings or {}, question.key or {})
 
     @property
     def fields_of_kind(self):
