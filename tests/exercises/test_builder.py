@@ -181,3 +181,19 @@ def test_the_builder_reads_a_fixed_number_of_queries_however_many_questions(
     desk.get(page(assignment))  # the session and the user, once
     with django_assert_max_num_queries(QUERIES):
         assert desk.get(page(assignment)).status_code == 200
+
+
+def test_the_builder_loads_the_key_widget_of_every_kind_that_has_one(desk, assignment):
+    factories.QuestionFactory(
+        assignment=assignment,
+        kind="image_regions",
+        settings={"rows": 2, "columns": 3, "instruction": ""},
+        key={"cells": ["B2"]},
+    )
+    html = desk.get(page(assignment)).content.decode()
+    for kind in ("highlight", "matrix", "sequence", "grouping", "image_regions"):
+        assert f"js/kinds/{kind}-builder.js" in html
+    # The question's key as toggle buttons on its grid, the key's cell pressed.
+    assert html.count('class="regions-cell"') == 6
+    assert 'data-cell="B2" aria-pressed="true"' in html
+    assert 'data-cell="A1" aria-pressed="false"' in html
