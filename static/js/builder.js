@@ -2,7 +2,10 @@
    JSON, so the teacher stays on the page; without this script they post as they are.
    Saving: a question saves itself shortly after each change, one request at a time (a
    change made while one is on its way is sent after it), and says so in its status line.
-   Order: "Move up"/"Move down" buttons, or dragging a question onto another.
+   Order: "Move up"/"Move down" buttons, or dragging a question onto another. Deleting: the
+   question's "Delete…" disclosure and its "Yes, delete" button (the confirmation is on the
+   page, with or without the script). Changing kind: the question comes back from the
+   server as the new kind's form and takes the old one's place.
 
    Keys: this script is only the frame; each kind that sets its key beside the sources has
    its own script (QuestionKind.builder_script, loaded after this one), which registers
@@ -58,6 +61,7 @@
       down.querySelector("button").textContent = `Move question ${number} down`;
       item.querySelector('.builder-save button[type="submit"]').textContent = `Save question ${number}`;
       item.querySelector(".builder-side").setAttribute("aria-label", `Sources and key of question ${number}`);
+      item.querySelectorAll("[data-question-number]").forEach((node) => { node.textContent = String(number); });
     });
   }
 
@@ -70,6 +74,38 @@
     list.insertBefore(item, others[result.data.position - 1] || null);
     renumber();
     say(status, `Question moved to number ${result.data.position}.`);
+  }
+
+  // Deleting a question, changing its kind -------------------------------------------------
+  async function remove(item, form) {
+    const button = form.querySelector("button");
+    button.disabled = true;
+    const result = await send(form);
+    button.disabled = false;
+    if (!result.ok) { say(status, result.data.error || "Not deleted."); return; }
+    const number = Array.from(list.children).indexOf(item) + 1;
+    const next = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    renumber();
+    say(status, `Question ${number} deleted; the questions after it moved up.`);
+    // The keyboard goes on where the question was: the next question's title, or adding one.
+    const title = next ? next.querySelector(".builder-handle") : document.getElementById("builder-add-title");
+    title.tabIndex = -1;
+    title.focus();
+  }
+
+  async function changeKind(item, form) {
+    const result = await send(form);
+    if (!result.ok) { say(status, result.data.error || "The kind did not change."); return; }
+    const holder = document.createElement("template");
+    holder.innerHTML = result.data.html;
+    const fresh = holder.content.querySelector(".builder-question");
+    item.replaceWith(fresh);
+    setUp(fresh);
+    renumber();
+    const number = Array.from(list.children).indexOf(fresh) + 1;
+    say(status, `Question ${number} is now of the kind: ${fresh.querySelector("[data-changes-kind] select").selectedOptions[0].textContent}.`);
+    fresh.querySelector("[data-changes-kind] select").focus();
   }
 
   // Saving a question -----------------------------------------------------------------
@@ -168,6 +204,10 @@
     item.addEventListener("change", (event) => {
       if (event.target.closest(".builder-source-list")) showSources(item);
     });
+    const deleting = item.querySelector("[data-deletes]");
+    if (deleting) deleting.addEventListener("submit", (event) => { event.preventDefault(); remove(item, deleting); });
+    const changing = item.querySelector("[data-changes-kind]");
+    if (changing) changing.addEventListener("submit", (event) => { event.preventDefault(); changeKind(item, changing); });
     item.querySelectorAll("[data-moves]").forEach((form) => {
       form.addEventListener("submit", (event) => {
         event.preventDefault();

@@ -333,3 +333,39 @@ def test_a_region_key_is_set_with_the_keyboard_alone_and_the_builder_passes_axe(
     expect(item.get_by_label("Key regions")).to_have_value("B2")
     saved(item)
     page.check(live_server, "the builder with a region key set")
+
+
+def test_a_question_is_deleted_after_confirming_on_the_page_and_the_rest_renumbered(
+    desk, live_server, demo_assignment
+):
+    page = desk
+    doomed = grouping_question(demo_assignment, [4, 7])
+    kept = grouping_question(demo_assignment, [5, 8])
+    log_in(page, live_server, "teacher", next_url="/admin/")
+    page.goto(f"{live_server.url}/admin/exercises/assignment/{demo_assignment.pk}/builder/")
+    total = page.locator(".builder-question").count()
+    number = total - 1  # the doomed question's, before the kept one
+    item = page.locator(f"#question-{doomed.pk}")
+
+    item.get_by_text(f"Delete question {number}…").click()
+    item.get_by_role("button", name=f"Yes, delete question {number}").click()
+
+    expect(page.locator(f"#question-{doomed.pk}")).to_have_count(0)
+    expect(page.locator("#builder-status")).to_have_text(
+        f"Question {number} deleted; the questions after it moved up."
+    )
+    expect(page.locator(".builder-number")).to_have_text([str(n) for n in range(1, total)])
+    expect(page.locator(f"#question-{kept.pk} .builder-number")).to_have_text(str(number))
+    expect(page.locator(f"#question-{kept.pk}-title")).to_be_focused()
+    assert not Question.objects.filter(pk=doomed.pk).exists()
+    orders = list(demo_assignment.questions.values_list("order", flat=True))
+    assert orders == list(range(total - 1))
+
+    # The kept question, unanswered, becomes a written answer: its form follows at once.
+    kept_item = page.locator(f"#question-{kept.pk}")
+    kept_item.get_by_label(f"Kind of question {number}").select_option(label="Written answer")
+    kept_item.get_by_role("button", name="Change kind").click()
+    expect(page.locator(f"#question-{kept.pk}-title")).to_contain_text("Written answer")
+    expect(page.locator(f"#question-{kept.pk} [data-placements]")).to_have_count(0)
+    assert Question.objects.get(pk=kept.pk).kind == "written"
+    page.check(live_server, "the builder after a deletion and a change of kind")

@@ -1,13 +1,14 @@
 """The builder's form of one question: the question page's form (`QuestionForm`, so the
 same plain fields and the same rules), with its sources as checkboxes beside the prompt and
-its kind fixed (a question changes kind on its own page)."""
+its kind fixed in the save (the builder changes it with its own action, change_kind)."""
 
 from operator import attrgetter
 
 from django import forms
 from django.forms.models import ModelChoiceIteratorValue
 
-from ...models import Rubric
+from ...kinds import KINDS
+from ...models import Question, Rubric
 from .assignments import QuestionForm
 from .rubrics import rubric_maximum
 
@@ -84,6 +85,11 @@ class BuilderQuestionForm(QuestionForm):
             if maximum:
                 self.cleaned_data["points"] = maximum
         return super().clean()
+
+    @property
+    def kinds_offered(self):
+        """(name, label) of every kind, for changing the question's kind on the builder."""
+        return [(name, Question.Kind(name).label) for name in KINDS]
 
     @property
     def key_view(self):
