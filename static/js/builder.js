@@ -80,6 +80,7 @@
   async function remove(item, form) {
     const button = form.querySelector("button");
     button.disabled = true;
+    item.querySelector("[data-saves]").dropWaiting();
     const result = await send(form);
     button.disabled = false;
     if (!result.ok) { say(status, result.data.error || "Not deleted."); return; }
@@ -95,6 +96,7 @@
   }
 
   async function changeKind(item, form) {
+    await item.querySelector("[data-saves]").saveWaiting();
     const result = await send(form);
     if (!result.ok) { say(status, result.data.error || "The kind did not change."); return; }
     const holder = document.createElement("template");
@@ -127,6 +129,7 @@
     }
 
     async function save() {
+      timer = null;
       if (sending) { again = true; return; }
       sending = true;
       say(state, "Saving…");
@@ -154,6 +157,10 @@
     form.addEventListener("change", soon);
     form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(timer); save(); });
     form.saveSoon = soon;
+    // Before the question changes kind, a change still waiting is saved (under the old kind,
+    // whose fields it holds); before it is deleted, it is dropped.
+    form.saveWaiting = async () => { if (timer !== null) { clearTimeout(timer); timer = null; await save(); } };
+    form.dropWaiting = () => { clearTimeout(timer); timer = null; };
   }
 
   // Sources beside the question, and the kind's key set on them ---------------------------
