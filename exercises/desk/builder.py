@@ -69,7 +69,7 @@ class Refused(Exception):
 @require_http_methods(["GET", "POST"])
 def assignment_builder(request, pk):
     """The builder page (GET), and its actions (POST): add, add_template, save, move,
-    publish."""
+    change_kind, delete, publish."""
     if not request.user.has_perms(NEEDED):
         raise PermissionDenied
     assignment = get_object_or_404(
@@ -79,7 +79,7 @@ def assignment_builder(request, pk):
         action = ACTIONS.get(request.POST.get("action", ""))
         try:
             if action is None:
-                raise Refused("Choose what to do: add, save, move or publish.")
+                raise Refused("Choose what to do: add, save, move, change kind, delete or publish.")
             with transaction.atomic():
                 return action(request, assignment)
         except Refused as refusal:
@@ -102,6 +102,11 @@ def _page(request, assignment, *, status=200, bound=None):
         "assignment": assignment,
         "forms": forms,
         "kinds": [(name, Question.Kind(name).label) for name in KINDS],
+        # Every kind's key widget, since a question of any kind may be added on the page.
+        "builder_scripts": [k.builder_script for k in KINDS.values() if k.builder_script],
+        "builder_stylesheets": [
+            k.stylesheet for k in KINDS.values() if k.builder_template and k.stylesheet
+        ],
         "boards": by_board(),
         "library": library,
         "published": assignment.status == Assignment.Status.PUBLISHED,
@@ -178,6 +183,43 @@ def move(request, assignment):
     return redirect(builder_url(assignment) + f"#question-{question.pk}")
 
 
+def change_kind(request, assignment):
+    """A question nobody has answered becomes one of another kind (its key cleared); the
+    page gets the question's form again, with the new kind's fields and key widget."""
+    question = _question_of(request, assignment)
+    kind = request.POST.get("kind", "")
+    if kind not in KINDS:
+        raise Refused("Choose a kind of question.")
+    try:
+        question = authoring.change_question_kind(question, kind)
+    except authoring.Answered as refusal:
+        raise Refused(refusal.messages[0]) from None
+    if not _wants_json(request):
+        messages.success(request, f"Now a question of the kind “{question.get_kind_display()}”.")
+        return redirect(builder_url(assignment) + f"#question-{question.pk}")
+    ids = list(assignment.questions.order_by("order", "id").values_list("pk", flat=True))
+    question.answered = False  # as the page annotates it: the change was refused otherwise
+    form = BuilderQuestionForm(instance=question, sources=_library())
+    html = _question_html(request, form, ids.index(question.pk) + 1, len(ids))
+    return JsonResponse({"html": html, "id": question.pk, "kind": question.kind})
+
+
+def delete(request, assignment):
+    """Delete a question nobody has answered; the rest are numbered again. An answered one
+    is refused (a 400 saying why), never deleted with the students' work."""
+    if not request.user.has_perm("exercises.delete_question"):
+        raise PermissionDenied
+    question = _question_of(request, assignment)
+    try:
+        authoring.delete_question(question)
+    except authoring.Answered as refusal:
+        raise Refused(refusal.messages[0]) from None
+    if _wants_json(request):
+        return JsonResponse({"deleted": True, "questions": assignment.questions.count()})
+    messages.success(request, "Question deleted; the others are numbered again.")
+    return redirect(builder_url(assignment))
+
+
 def publish(request, assignment):
     try:
         authoring.publish_assignment(assignment, question_problems)
@@ -198,6 +240,8 @@ ACTIONS = {
     "add_template": add_template,
     "save": save,
     "move": move,
+    "change_kind": change_kind,
+    "delete": delete,
     "publish": publish,
 }
 

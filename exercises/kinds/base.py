@@ -97,11 +97,22 @@ class QuestionKind:
     settings_field = None  # the plain field a settings error is shown next to
     key_field = None  # the plain field a key error is shown next to (None: the form's top)
     key_needs_sources = False  # the key names sources: unchecked while the sources are wrong
-    # How the desk's builder sets the key beside the sources (static/js/builder.js):
-    # "passages" (words selected in the source fill `key_passages`), "verdicts" (a choice
-    # per source fills `verdicts`), "order" (events moved up and down reorder `events`), or
-    # None (the kind's plain fields only).
-    builder_key = None
+    # How the desk's builder (exercises/desk/builder.py) sets the key beside the sources,
+    # both optional (a kind without them keeps its plain fields only):
+    # - builder_template, conventionally "exercises/kinds/<name>/builder_key.html": the key's
+    #   widget, shown beside the question's sources. Context: `q` (the question), `form`
+    #   (its BuilderQuestionForm) and `key_view` (`builder_view` below).
+    # - builder_script, conventionally "js/kinds/<name>-builder.js": registers
+    #   `PurgeBuilder.keys[<name>] = {setUp(item, api)}` (the interface is documented in
+    #   static/js/builder.js) and writes the kind's plain fields, which are what is saved.
+    # The builder page loads every kind's builder script and, for a kind with a builder
+    # template, the kind's stylesheet (so the widget may share the answering page's classes).
+    builder_template = None
+    builder_script = None
+
+    def builder_view(self, settings, key):
+        """What the kind's builder_key.html needs beyond the question (as `key_view`)."""
+        return {}
 
     def authoring_initial(self, settings, key, sources):
         """The plain fields' initial values for a question's settings and key."""

@@ -75,6 +75,30 @@ def check_kinds(app_configs=None, **kwargs):
                     "E110",
                 )
             )
+        # The builder's key widget is optional too, but a template or script named must exist.
+        if kind.builder_template is not None:
+            try:
+                get_template(kind.builder_template)
+            except TemplateDoesNotExist:
+                errors.append(
+                    _error(
+                        name,
+                        f"names a builder template that does not exist ({kind.builder_template}).",
+                        "E111",
+                    )
+                )
+        if kind.builder_script is not None and not (
+            isinstance(kind.builder_script, str)
+            and kind.builder_script.endswith(".js")
+            and finders.find(kind.builder_script)
+        ):
+            errors.append(
+                _error(
+                    name,
+                    f"names a builder script that is not a static file ({kind.builder_script!r}).",
+                    "E112",
+                )
+            )
         for part in QuestionKind.TEMPLATE_PARTS:
             try:
                 get_template(kind.template(part))

@@ -84,6 +84,8 @@ class Grouping(QuestionKind):
     objective = True
     min_sources = 2
     stylesheet = "css/kinds/grouping.css"
+    builder_template = "exercises/kinds/grouping/builder_key.html"
+    builder_script = "js/kinds/grouping-builder.js"
 
     def _groups(self, settings):
         return (settings or {}).get("groups") or []

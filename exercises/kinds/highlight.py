@@ -182,7 +182,8 @@ class Highlight(QuestionKind):
     authoring_fields = ["instruction", "key_passages"]
     settings_field, key_field = "instruction", "key_passages"
     key_needs_sources = True
-    builder_key = "passages"
+    builder_template = "exercises/kinds/highlight/builder_key.html"
+    builder_script = "js/kinds/highlight-builder.js"
 
     def authoring_initial(self, settings, key, sources):
         return {

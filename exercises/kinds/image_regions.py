@@ -90,6 +90,8 @@ class ImageRegions(QuestionKind):
     needs_image = True
     script = "js/kinds/image_regions.js"
     stylesheet = "css/kinds/image_regions.css"
+    builder_template = "exercises/kinds/image_regions/builder_key.html"
+    builder_script = "js/kinds/image_regions-builder.js"
 
     def check_sources(self, sources):
         super().check_sources(sources)
@@ -174,6 +176,13 @@ class ImageRegions(QuestionKind):
         return {
             "instruction": (settings or {}).get("instruction", ""),
             "regions": ", ".join((key or {}).get("cells") or []),
+        }
+
+    def builder_view(self, settings, key):
+        """The labelled grid the builder lays over the image, the key's cells pressed."""
+        return {
+            "grid": self.grid(settings, key=(key or {}).get("cells") or []),
+            "columns": settings.get("columns") or DEFAULT_COLUMNS,
         }
 
     def authoring_settings(self, data, instance):

@@ -151,7 +151,8 @@ class Matrix(QuestionKind):
     authoring_fields = ["claim", "verdicts"]
     settings_field, key_field = "claim", "verdicts"
     key_needs_sources = True
-    builder_key = "verdicts"
+    builder_template = "exercises/kinds/matrix/builder_key.html"
+    builder_script = "js/kinds/matrix-builder.js"
 
     def authoring_initial(self, settings, key, sources):
         by_id = {str(source.pk): source for source in sources}

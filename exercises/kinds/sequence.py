@@ -208,7 +208,8 @@ class Sequence(QuestionKind):
 
     authoring_fields = ["events"]
     settings_field = key_field = "events"
-    builder_key = "order"
+    builder_template = "exercises/kinds/sequence/builder_key.html"
+    builder_script = "js/kinds/sequence-builder.js"
 
     def authoring_initial(self, settings, key, sources):
         by_id = {item["id"]: item["text"] for item in self._items(settings)}

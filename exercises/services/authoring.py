@@ -1,6 +1,6 @@
 """Authoring, as the teacher's desk does it: copying an assignment, setting a question's
-sources in order, choosing the answers shown to the class, and the builder's adding, moving
-and publishing."""
+sources in order, choosing the answers shown to the class, and the builder's adding, moving,
+deleting, changing a question's kind and publishing."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -118,6 +118,67 @@ def move_question(question, position):
         each.order = order
     Question.objects.bulk_update(questions, ["order"])
     return position
+
+
+class Answered(ValidationError):
+    """Students have answered the question: it can no longer be deleted or change kind."""
+
+
+ANSWERED_NOT_DELETED = (
+    "Students have answered this question, so it is not deleted: their answers and marks "
+    "would go with it. Change its wording instead, or copy the assignment and delete it there."
+)
+
+
+def _renumber(assignment_id):
+    """Number an assignment's questions again from 0, in their order (no gaps or ties)."""
+    questions = list(
+        Question.objects.select_for_update()
+        .filter(assignment_id=assignment_id)
+        .order_by("order", "id")
+    )
+    for order, each in enumerate(questions):
+        each.order = order
+    Question.objects.bulk_update(questions, ["order"])
+
+
+@transaction.atomic
+def delete_question(question):
+    """Delete a question nobody has answered (with its sources' links and key), and number
+    the assignment's questions again from 0.
+
+    Refused with `Answered` once a student has answered it, rather than asking the teacher
+    to confirm: deleting it would silently take students' saved work and marks with it,
+    which no teacher tidying a draft means to do. The page's own confirmation is for the
+    teacher's slip of the hand; this rule is for the students."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.answers.exists():
+        raise Answered(ANSWERED_NOT_DELETED)
+    assignment_id = question.assignment_id
+    question.delete()
+    _renumber(assignment_id)
+
+
+@transaction.atomic
+def change_question_kind(question, kind):
+    """Make a question nobody has answered one of `kind`: its prompt, sources, marks and
+    rubric stay; its settings are kept where the new kind's rules accept them (else the
+    new kind starts from its empty settings) and its key is cleared (a key has its kind's
+    shape). Refused with `Answered` once answered (answers belong to the kind they answered).
+    Returns the question."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.answers.exists():
+        raise Answered(Question.KIND_LOCKED)
+    if kind == question.kind:
+        return question
+    try:
+        question.settings = KINDS[kind].clean_settings(question.settings or {})
+    except ValidationError:
+        question.settings = {}  # the teacher writes the new kind's settings on the builder
+    question.kind = kind
+    question.key = {}
+    question.save(update_fields=["kind", "settings", "key"])
+    return question
 
 
 class NotReady(ValidationError):

@@ -2,17 +2,35 @@
    JSON, so the teacher stays on the page; without this script they post as they are.
    Saving: a question saves itself shortly after each change, one request at a time (a
    change made while one is on its way is sent after it), and says so in its status line.
-   Keys: words selected in a source become a highlight's key passage; a choice per source
-   sets the key's verdict on it. Both write the question's plain fields, which are what is
-   posted. Order: "Move up"/"Move down" buttons, or dragging a question onto another. */
+   Order: "Move up"/"Move down" buttons, or dragging a question onto another. Deleting: the
+   question's "Delete…" disclosure and its "Yes, delete" button (the confirmation is on the
+   page, with or without the script). Changing kind: the question comes back from the
+   server as the new kind's form and takes the old one's place.
+
+   Keys: this script is only the frame; each kind that sets its key beside the sources has
+   its own script (QuestionKind.builder_script, loaded after this one), which registers
+
+     PurgeBuilder.keys[<kind>] = {setUp(item, api)}
+
+   and is called once for each question of its kind on the page (`item`: the question's
+   <li>, holding the kind's builder_key.html). `api` gives it:
+     plainField(name)   the question's plain field `name` (an input, textarea or select);
+     chosenSources()    the sources ticked, in the list's order: {id, number, label, image,
+                        alt} (image and alt are "" for a document);
+     onSourcesChange(f) f() after the ticked sources change (their texts are shown by then);
+     texts              the element holding the chosen sources' texts beside the question;
+     saveSoon()         save the question shortly (after writing its plain fields);
+     say(words)         the question's polite status line.
+   A key widget writes the kind's plain fields, which are what is posted and checked. */
 (function () {
   "use strict";
+  const registry = window.PurgeBuilder = window.PurgeBuilder || {};
+  registry.keys = registry.keys || {};
   const root = document.querySelector(".builder");
   if (!root) return;
   const url = root.dataset.url;
   const list = document.getElementById("builder-questions");
   const status = document.getElementById("builder-status");
-  const VERDICTS = [["supports", "Supports"], ["challenges", "Challenges"], ["silent", "Says nothing"]];
 
   async function send(form, submitter) {
     const body = form instanceof FormData ? form : new FormData(form, submitter);
@@ -42,6 +60,8 @@
       up.querySelector("button").textContent = `Move question ${number} up`;
       down.querySelector("button").textContent = `Move question ${number} down`;
       item.querySelector('.builder-save button[type="submit"]').textContent = `Save question ${number}`;
+      item.querySelector(".builder-side").setAttribute("aria-label", `Sources and key of question ${number}`);
+      item.querySelectorAll("[data-question-number]").forEach((node) => { node.textContent = String(number); });
     });
   }
 
@@ -54,6 +74,40 @@
     list.insertBefore(item, others[result.data.position - 1] || null);
     renumber();
     say(status, `Question moved to number ${result.data.position}.`);
+  }
+
+  // Deleting a question, changing its kind -------------------------------------------------
+  async function remove(item, form) {
+    const button = form.querySelector("button");
+    button.disabled = true;
+    item.querySelector("[data-saves]").dropWaiting();
+    const result = await send(form);
+    button.disabled = false;
+    if (!result.ok) { say(status, result.data.error || "Not deleted."); return; }
+    const number = Array.from(list.children).indexOf(item) + 1;
+    const next = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    renumber();
+    say(status, `Question ${number} deleted; the questions after it moved up.`);
+    // The keyboard goes on where the question was: the next question's title, or adding one.
+    const title = next ? next.querySelector(".builder-handle") : document.getElementById("builder-add-title");
+    title.tabIndex = -1;
+    title.focus();
+  }
+
+  async function changeKind(item, form) {
+    await item.querySelector("[data-saves]").saveWaiting();
+    const result = await send(form);
+    if (!result.ok) { say(status, result.data.error || "The kind did not change."); return; }
+    const holder = document.createElement("template");
+    holder.innerHTML = result.data.html;
+    const fresh = holder.content.querySelector(".builder-question");
+    item.replaceWith(fresh);
+    setUp(fresh);
+    renumber();
+    const number = Array.from(list.children).indexOf(fresh) + 1;
+    say(status, `Question ${number} is now of the kind: ${fresh.querySelector("[data-changes-kind] select").selectedOptions[0].textContent}.`);
+    fresh.querySelector("[data-changes-kind] select").focus();
   }
 
   // Saving a question -----------------------------------------------------------------
@@ -75,6 +129,7 @@
     }
 
     async function save() {
+      timer = null;
       if (sending) { again = true; return; }
       sending = true;
       say(state, "Saving…");
@@ -102,154 +157,64 @@
     form.addEventListener("change", soon);
     form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(timer); save(); });
     form.saveSoon = soon;
+    // Before the question changes kind, a change still waiting is saved (under the old kind,
+    // whose fields it holds); before it is deleted, it is dropped.
+    form.saveWaiting = async () => { if (timer !== null) { clearTimeout(timer); timer = null; await save(); } };
+    form.dropWaiting = () => { clearTimeout(timer); timer = null; };
   }
 
-  // Sources beside the question, and the key set on them --------------------------------
+  // Sources beside the question, and the kind's key set on them ---------------------------
   function chosenSources(item) {
-    return Array.from(item.querySelectorAll('.builder-source-list input[type="checkbox"]:checked'));
-  }
-
-  function showSources(item) {
-    const texts = item.querySelector(".builder-texts");
-    texts.replaceChildren();
-    chosenSources(item).forEach((box) => {
-      const template = document.getElementById(`source-text-${box.value}`);
-      if (template) texts.append(template.content.cloneNode(true));
-    });
-    buildVerdicts(item);
+    return Array.from(item.querySelectorAll('.builder-source-list input[type="checkbox"]:checked'))
+      .map((box) => ({
+        id: box.value,
+        number: box.dataset.number,
+        label: box.labels && box.labels[0] ? box.labels[0].textContent.trim() : `Source ${box.dataset.number}`,
+        image: box.dataset.image || "",
+        alt: box.dataset.alt || "",
+      }));
   }
 
   function plainField(item, name) { return item.querySelector(`[name$="-${name}"]`); }
 
-  function buildVerdicts(item) {
-    const box = item.querySelector("[data-verdicts]");
-    if (!box) return;
-    box.closest("fieldset").hidden = false;
-    const field = plainField(item, "verdicts");
-    const current = {};
-    field.value.split("\n").forEach((line) => {
-      const match = line.match(/(\d+)\s*[:=]\s*(\w+)/);
-      if (match) current[match[1]] = match[2].toLowerCase();
-    });
-    box.replaceChildren();
-    chosenSources(item).forEach((source) => {
-      const number = source.dataset.number;
-      const group = document.createElement("fieldset");
-      group.className = "builder-verdict";
-      const legend = document.createElement("legend");
-      legend.textContent = `Source ${number}`;
-      group.append(legend);
-      VERDICTS.forEach(([value, words]) => {
-        const label = document.createElement("label");
-        const radio = document.createElement("input");
-        radio.type = "radio";
-        radio.name = `verdict-${item.dataset.question}-${number}`;
-        radio.value = value;
-        radio.dataset.number = number;
-        radio.checked = current[number] === value;
-        label.append(radio, " ", words);
-        group.append(label);
-      });
-      box.append(group);
-    });
-  }
-
-  // A sequence's key: its events, one per line, moved up and down with buttons.
-  function buildOrder(item, focusIndex, focusWhich) {
-    const list = item.querySelector("[data-order]");
-    if (!list) return;
-    list.closest("fieldset").hidden = false;
-    const field = plainField(item, "events");
-    const events = field.value.split("\n").map((line) => line.trim()).filter(Boolean);
-    list.replaceChildren();
-    events.forEach((words, index) => {
-      const row = document.createElement("li");
-      row.append(words, " ");
-      [["up", "Move up", index === 0], ["down", "Move down", index === events.length - 1]]
-        .forEach(([way, label, disabled]) => {
-          const button = document.createElement("button");
-          button.type = "button";
-          button.className = "button";
-          button.textContent = `${label}: ${words}`;
-          button.disabled = disabled;
-          button.dataset.way = way;
-          button.dataset.index = String(index);
-          row.append(button, " ");
-        });
-      list.append(row);
-    });
-    if (focusIndex !== undefined) {
-      // Keep the keyboard on the moved event: the same button, or the other at an end.
-      const buttons = Array.from(list.children[focusIndex].querySelectorAll("button"));
-      const target = buttons.find((b) => b.dataset.way === focusWhich && !b.disabled)
-        || buttons.find((b) => !b.disabled);
-      if (target) target.focus();
-    }
-  }
-
-  function moveEvent(item, button) {
-    const field = plainField(item, "events");
-    const events = field.value.split("\n").map((line) => line.trim()).filter(Boolean);
-    const index = Number(button.dataset.index);
-    const other = button.dataset.way === "up" ? index - 1 : index + 1;
-    if (other < 0 || other >= events.length) return;
-    [events[index], events[other]] = [events[other], events[index]];
-    field.value = events.join("\n");
-    buildOrder(item, other, button.dataset.way);
-    item.querySelector("[data-saves]").saveSoon();
-  }
-
-  function writeVerdicts(item) {
-    const lines = Array.from(item.querySelectorAll("[data-verdicts] input:checked"))
-      .map((radio) => `${radio.dataset.number}: ${radio.value}`);
-    const field = plainField(item, "verdicts");
-    field.value = lines.join("\n");
-    item.querySelector("[data-saves]").saveSoon();
-  }
-
-  // The words last selected in a question's source: pressing the button may move the
-  // selection (focus, a touch screen), so it is kept as it is made.
-  document.addEventListener("selectionchange", () => {
-    const selection = window.getSelection();
-    if (!selection || selection.isCollapsed) return;
-    const texts = selection.anchorNode && selection.anchorNode.parentElement
-      ? selection.anchorNode.parentElement.closest(".builder-texts") : null;
-    if (!texts || !texts.contains(selection.focusNode)) return;
-    texts.dataset.selected = selection.toString().replace(/\s+/g, " ").trim();
-  });
-
-  function usePassage(item) {
+  function showSources(item) {
     const texts = item.querySelector(".builder-texts");
-    const state = item.querySelector(".builder-save-state");
-    const words = texts.dataset.selected || "";
-    if (!words) {
-      say(state, "First select words in the source beside the question.");
-      return;
-    }
-    const field = plainField(item, "key_passages");
-    field.value = (field.value.trim() ? field.value.trim() + "\n" : "") + words;
-    delete texts.dataset.selected;
-    const selection = window.getSelection();
-    if (selection) selection.removeAllRanges();
-    item.querySelector("[data-saves]").saveSoon();
+    texts.replaceChildren();
+    chosenSources(item).forEach((source) => {
+      const template = document.getElementById(`source-text-${source.id}`);
+      if (template) texts.append(template.content.cloneNode(true));
+    });
+    item.dispatchEvent(new CustomEvent("builder:sources"));
+  }
+
+  function keyApi(item) {
+    const form = item.querySelector("[data-saves]");
+    return {
+      item,
+      texts: item.querySelector(".builder-texts"),
+      plainField: (name) => plainField(item, name),
+      chosenSources: () => chosenSources(item),
+      onSourcesChange: (then) => item.addEventListener("builder:sources", () => then()),
+      saveSoon: () => form.saveSoon(),
+      say: (words) => say(item.querySelector(".builder-save-state"), words),
+    };
+  }
+
+  function setUpKey(item) {
+    const key = registry.keys[item.dataset.kind];
+    if (key) key.setUp(item, keyApi(item));
   }
 
   function setUp(item) {
     setUpSaving(item);
-    const help = item.querySelector(".builder-key-help");
-    if (help) help.hidden = false;
-    if (item.querySelector("[data-verdicts]")) buildVerdicts(item);
-    buildOrder(item);
+    setUpKey(item);
     item.addEventListener("change", (event) => {
       if (event.target.closest(".builder-source-list")) showSources(item);
-      if (event.target.closest("[data-verdicts]")) writeVerdicts(item);
-      if (event.target.matches('[name$="-events"]')) buildOrder(item);
     });
-    item.addEventListener("click", (event) => {
-      if (event.target.closest("[data-key-passage]")) usePassage(item);
-      const move = event.target.closest("[data-order] button");
-      if (move) moveEvent(item, move);
-    });
+    const deleting = item.querySelector("[data-deletes]");
+    if (deleting) deleting.addEventListener("submit", (event) => { event.preventDefault(); remove(item, deleting); });
+    const changing = item.querySelector("[data-changes-kind]");
+    if (changing) changing.addEventListener("submit", (event) => { event.preventDefault(); changeKind(item, changing); });
     item.querySelectorAll("[data-moves]").forEach((form) => {
       form.addEventListener("submit", (event) => {
         event.preventDefault();
@@ -317,5 +282,6 @@
     else say(status, `${result.data.error || "Not published."} ${(result.data.problems || []).join(" ")}`);
   });
 
-  Array.from(list.children).forEach(setUp);
+  // The kinds' scripts come after this one, all deferred: DOMContentLoaded follows them.
+  document.addEventListener("DOMContentLoaded", () => Array.from(list.children).forEach(setUp));
 })();

@@ -9,7 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from exercises.models import Assignment, Question
+from exercises.models import Assignment, Question, QuestionSource
+from tests import factories
 
 from .steps import check_accessibility, log_in, select_words
 
@@ -226,3 +227,145 @@ def test_a_sequence_key_is_put_in_order_by_clicking(desk, live_server, demo_assi
     question.refresh_from_db()
     texts = {item["id"]: item["text"] for item in question.settings["items"]}
     assert [texts[i] for i in question.key["order"]][0] == "The murder of Kirov"
+
+
+def grouping_question(assignment, numbers):
+    """A grouping question on the demo's sources `numbers`, its groups named, its key unset."""
+    unit = assignment.assignment_sources.first().source.unit
+    question = Question.objects.create(
+        assignment=assignment,
+        order=assignment.questions.count(),
+        kind="grouping",
+        prompt="Sort the sources by what they suggest about the confessions of August 1936.",
+        settings={
+            "groups": [
+                {"id": "1", "name": "Supports the confessions"},
+                {"id": "2", "name": "Challenges them"},
+            ],
+            "justify": False,
+        },
+        key={},
+    )
+    for order, number in enumerate(numbers):
+        QuestionSource.objects.create(
+            question=question, source=unit.sources.get(number=number), order=order
+        )
+    return question
+
+
+def regions_question(assignment):
+    """An image regions question on a visual source (a plain grey image stands in for one:
+    the pack has none), its key unset."""
+    unit = assignment.assignment_sources.first().source.unit
+    image = factories.SourceFactory(unit=unit, number=90, visual=True)
+    question = Question.objects.create(
+        assignment=assignment,
+        order=assignment.questions.count(),
+        kind="image_regions",
+        prompt="Mark the part of the image that shows the accused.",
+        settings={"rows": 6, "columns": 8, "instruction": "Mark the region."},
+        key={},
+    )
+    QuestionSource.objects.create(question=question, source=image, order=0)
+    return question
+
+
+def test_a_grouping_key_is_set_by_clicking_a_group_for_each_source(
+    desk, live_server, demo_assignment
+):
+    page = desk
+    question = grouping_question(demo_assignment, [4, 7])
+    log_in(page, live_server, "teacher", next_url="/admin/")
+    page.goto(f"{live_server.url}/admin/exercises/assignment/{demo_assignment.pk}/builder/")
+    item = page.locator(f"#question-{question.pk}")
+
+    item.get_by_role("group", name="Source 4").get_by_label("Supports the confessions").click()
+    item.get_by_role("group", name="Source 7").get_by_label("Challenges them").click()
+
+    expect(item.get_by_label("Key groups")).to_have_value(
+        "4: Supports the confessions\n7: Challenges them"
+    )
+    saved(item)
+    question.refresh_from_db()
+    by_number = {
+        link.source.number: str(link.source_id) for link in question.question_sources.all()
+    }
+    assert question.key == {"placements": {by_number[4]: "1", by_number[7]: "2"}}
+
+    # A group renamed in the groups field is offered at once, beside the sources.
+    groups = item.get_by_label("Groups:", exact=True)
+    groups.fill("Supports the confessions\nChallenges them\nCannot tell")
+    groups.blur()
+    expect(item.get_by_role("group", name="Source 7").get_by_label("Cannot tell")).to_be_visible()
+
+
+def test_a_region_key_is_set_with_the_keyboard_alone_and_the_builder_passes_axe(
+    desk, live_server, demo_assignment
+):
+    page = desk
+    grouping_question(demo_assignment, [4, 7])
+    question = regions_question(demo_assignment)
+    log_in(page, live_server, "teacher", next_url="/admin/")
+    page.goto(f"{live_server.url}/admin/exercises/assignment/{demo_assignment.pk}/builder/")
+    item = page.locator(f"#question-{question.pk}")
+    expect(
+        item.get_by_role("img", name="A grey rectangle standing in for a cartoon.")
+    ).to_be_visible()
+    page.check(live_server, "the builder with a grouping and an image regions question")
+
+    item.get_by_role("button", name="A1 (row 1, column 1)").focus()
+    for _ in range(9):  # across the first row (A1 to H1) and on to A2, then B2
+        page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("data-cell", "B2")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # C2
+
+    expect(item.get_by_role("button", name="B2 (row 2, column 2)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(item.get_by_label("Key regions")).to_have_value("B2, C2")
+    saved(item)
+    question.refresh_from_db()
+    assert question.key == {"cells": ["B2", "C2"]}
+
+    page.keyboard.press("Space")  # C2 again: out of the key
+    expect(item.get_by_label("Key regions")).to_have_value("B2")
+    saved(item)
+    page.check(live_server, "the builder with a region key set")
+
+
+def test_a_question_is_deleted_after_confirming_on_the_page_and_the_rest_renumbered(
+    desk, live_server, demo_assignment
+):
+    page = desk
+    doomed = grouping_question(demo_assignment, [4, 7])
+    kept = grouping_question(demo_assignment, [5, 8])
+    log_in(page, live_server, "teacher", next_url="/admin/")
+    page.goto(f"{live_server.url}/admin/exercises/assignment/{demo_assignment.pk}/builder/")
+    total = page.locator(".builder-question").count()
+    number = total - 1  # the doomed question's, before the kept one
+    item = page.locator(f"#question-{doomed.pk}")
+
+    item.get_by_text(f"Delete question {number}…").click()
+    item.get_by_role("button", name=f"Yes, delete question {number}").click()
+
+    expect(page.locator(f"#question-{doomed.pk}")).to_have_count(0)
+    expect(page.locator("#builder-status")).to_have_text(
+        f"Question {number} deleted; the questions after it moved up."
+    )
+    expect(page.locator(".builder-number")).to_have_text([str(n) for n in range(1, total)])
+    expect(page.locator(f"#question-{kept.pk} .builder-number")).to_have_text(str(number))
+    expect(page.locator(f"#question-{kept.pk}-title")).to_be_focused()
+    assert not Question.objects.filter(pk=doomed.pk).exists()
+    orders = list(demo_assignment.questions.values_list("order", flat=True))
+    assert orders == list(range(total - 1))
+
+    # The kept question, unanswered, becomes a written answer: its form follows at once.
+    kept_item = page.locator(f"#question-{kept.pk}")
+    kept_item.get_by_label(f"Kind of question {number}").select_option(label="Written answer")
+    kept_item.get_by_role("button", name="Change kind").click()
+    expect(page.locator(f"#question-{kept.pk}-title")).to_contain_text("Written answer")
+    expect(page.locator(f"#question-{kept.pk} [data-placements]")).to_have_count(0)
+    assert Question.objects.get(pk=kept.pk).kind == "written"
+    page.check(live_server, "the builder after a deletion and a change of kind")

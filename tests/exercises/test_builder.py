@@ -181,3 +181,131 @@ def test_the_builder_reads_a_fixed_number_of_queries_however_many_questions(
     desk.get(page(assignment))  # the session and the user, once
     with django_assert_max_num_queries(QUERIES):
         assert desk.get(page(assignment)).status_code == 200
+
+
+def test_the_builder_loads_the_key_widget_of_every_kind_that_has_one(desk, assignment):
+    factories.QuestionFactory(
+        assignment=assignment,
+        kind="image_regions",
+        settings={"rows": 2, "columns": 3, "instruction": ""},
+        key={"cells": ["B2"]},
+    )
+    html = desk.get(page(assignment)).content.decode()
+    for kind in ("highlight", "matrix", "sequence", "grouping", "image_regions"):
+        assert f"js/kinds/{kind}-builder.js" in html
+    # The question's key as toggle buttons on its grid, the key's cell pressed.
+    assert html.count('class="regions-cell"') == 6
+    assert 'data-cell="B2" aria-pressed="true"' in html
+    assert 'data-cell="A1" aria-pressed="false"' in html
+
+
+def test_deleting_a_question_nobody_answered_renumbers_the_rest_from_zero(desk, assignment):
+    first, second, third = (
+        factories.QuestionFactory(assignment=assignment, order=order) for order in (2, 5, 9)
+    )
+    response = desk.post(page(assignment), {"action": "delete", "question": second.pk}, **JSON)
+    assert response.status_code == 200
+    assert response.json() == {"deleted": True, "questions": 2}
+    assert list(assignment.questions.values_list("pk", "order")) == [(first.pk, 0), (third.pk, 1)]
+
+
+def test_deleting_without_the_script_comes_back_to_the_page(desk, assignment):
+    question = factories.QuestionFactory(assignment=assignment)
+    response = desk.post(page(assignment), {"action": "delete", "question": question.pk})
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_an_answered_question_is_not_deleted_and_the_teacher_is_told_why(desk, assignment):
+    answer = factories.AnswerFactory(submission__assignment=assignment)
+    for headers in (JSON, {}):
+        response = desk.post(
+            page(assignment), {"action": "delete", "question": answer.question_id}, **headers
+        )
+        assert response.status_code == 400
+        assert "Students have answered this question, so it is not deleted" in (
+            response.content.decode()
+        )
+    assert Question.objects.filter(pk=answer.question_id).exists()
+    assert "it can no longer be deleted" in desk.get(page(assignment)).content.decode()
+
+
+@pytest.mark.parametrize("action", ["delete", "change_kind", "move", "save"])
+@pytest.mark.parametrize("question", ["", "abc", "999999"])
+def test_an_action_on_no_question_of_the_assignment_is_a_bad_request(
+    desk, assignment, action, question
+):
+    response = desk.post(
+        page(assignment),
+        {"action": action, "question": question, "kind": "written", "position": "1"},
+        **JSON,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_a_question_of_another_assignment_is_neither_deleted_nor_changed(desk, assignment):
+    elsewhere = factories.QuestionFactory()  # another teacher's class
+    for action in ("delete", "change_kind"):
+        data = {"action": action, "question": elsewhere.pk, "kind": "choice"}
+        assert desk.post(page(assignment), data, **JSON).status_code == 400
+    elsewhere.refresh_from_db()
+    assert elsewhere.kind == "written"
+
+
+def test_another_teacher_can_neither_delete_nor_change_a_kind_on_the_builder(client, assignment):
+    question = factories.QuestionFactory(assignment=assignment)
+    other = log_in(client, factories.DeskTeacherFactory())
+    for action in ("delete", "change_kind"):
+        data = {"action": action, "question": question.pk, "kind": "choice"}
+        assert other.post(page(assignment), data, **JSON).status_code == 404
+    question.refresh_from_db()
+    assert question.kind == "written"
+
+
+def test_a_student_cannot_reach_the_builders_actions(client, assignment):
+    question = factories.QuestionFactory(assignment=assignment)
+    student = log_in(client, factories.StudentFactory())
+    response = student.post(page(assignment), {"action": "delete", "question": question.pk})
+    assert response.status_code in (302, 403)
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_changing_the_kind_of_an_unanswered_question_clears_its_key_and_sends_its_new_form(
+    desk, assignment
+):
+    question = factories.QuestionFactory(assignment=assignment, prompt="Which source?")
+    response = desk.post(
+        page(assignment),
+        {"action": "change_kind", "question": question.pk, "kind": "grouping"},
+        **JSON,
+    )
+    assert response.status_code == 200
+    question.refresh_from_db()
+    assert (question.kind, question.key, question.prompt) == ("grouping", {}, "Which source?")
+    html = response.json()["html"]
+    assert 'data-kind="grouping"' in html
+    assert f'name="q{question.pk}-groups"' in html
+    assert "exercises/kinds/grouping" not in html  # the widget itself, not its path
+    assert "data-placements" in html
+
+
+def test_an_answered_question_keeps_its_kind_and_the_teacher_is_told_why(desk, assignment):
+    answer = factories.AnswerFactory(submission__assignment=assignment)
+    response = desk.post(
+        page(assignment),
+        {"action": "change_kind", "question": answer.question_id, "kind": "choice"},
+        **JSON,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == Question.KIND_LOCKED
+    assert Question.objects.get(pk=answer.question_id).kind == "written"
+
+
+def test_an_unknown_kind_to_change_to_is_a_bad_request(desk, assignment):
+    question = factories.QuestionFactory(assignment=assignment)
+    data = {"action": "change_kind", "question": question.pk, "kind": "poem"}
+    assert desk.post(page(assignment), data, **JSON).status_code == 400
+    assert desk.post(page(assignment), data).status_code == 400
+    question.refresh_from_db()
+    assert question.kind == "written"

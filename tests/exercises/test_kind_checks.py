@@ -83,3 +83,26 @@ def test_a_stylesheet_a_kind_names_must_be_a_static_file(monkeypatch):
     monkeypatch.setitem(kinds.KINDS, "written", Styled())
 
     assert [error.id for error in check_kinds()] == ["exercises.E110"]
+
+
+def test_a_builder_template_a_kind_names_must_exist(monkeypatch):
+    assert kinds.KINDS["written"].builder_template is None
+    assert kinds.KINDS["matrix"].builder_template == "exercises/kinds/matrix/builder_key.html"
+
+    class Keyed(kinds.Written):
+        builder_template = "exercises/kinds/written/builder_key.html"  # no such template
+
+    monkeypatch.setitem(kinds.KINDS, "written", Keyed())
+
+    assert [error.id for error in check_kinds()] == ["exercises.E111"]
+
+
+def test_a_builder_script_a_kind_names_must_be_a_static_file(monkeypatch):
+    assert kinds.KINDS["sequence"].builder_script == "js/kinds/sequence-builder.js"
+
+    class Keyed(kinds.Written):
+        builder_script = "js/kinds/written-builder.js"  # no such file
+
+    monkeypatch.setitem(kinds.KINDS, "written", Keyed())
+
+    assert [error.id for error in check_kinds()] == ["exercises.E112"]

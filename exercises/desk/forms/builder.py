@@ -1,19 +1,21 @@
 """The builder's form of one question: the question page's form (`QuestionForm`, so the
 same plain fields and the same rules), with its sources as checkboxes beside the prompt and
-its kind fixed (a question changes kind on its own page)."""
+its kind fixed in the save (the builder changes it with its own action, change_kind)."""
 
 from operator import attrgetter
 
 from django import forms
 from django.forms.models import ModelChoiceIteratorValue
 
-from ...models import Rubric
+from ...kinds import KINDS
+from ...models import Question, Rubric
 from .assignments import QuestionForm
 from .rubrics import rubric_maximum
 
 
 class SourceCheckboxes(forms.CheckboxSelectMultiple):
-    """The sources as checkboxes, each carrying its number for the builder's key widgets."""
+    """The sources as checkboxes, each carrying its number (and, for a visual source, its
+    image and alt text) for the kinds' key widgets beside the question."""
 
     option_template_name = "django/forms/widgets/checkbox_option.html"
 
@@ -22,6 +24,9 @@ class SourceCheckboxes(forms.CheckboxSelectMultiple):
         instance = getattr(value, "instance", None)
         if instance is not None:
             option["attrs"]["data-number"] = instance.number
+            if instance.image:
+                option["attrs"]["data-image"] = instance.display_url
+                option["attrs"]["data-alt"] = instance.alt_text
         return option
 
 
@@ -80,6 +85,17 @@ class BuilderQuestionForm(QuestionForm):
             if maximum:
                 self.cleaned_data["points"] = maximum
         return super().clean()
+
+    @property
+    def kinds_offered(self):
+        """(name, label) of every kind, for changing the question's kind on the builder."""
+        return [(name, Question.Kind(name).label) for name in KINDS]
+
+    @property
+    def key_view(self):
+        """What the kind's builder template shows of the key (`QuestionKind.builder_view`)."""
+        question = self.instance
+        return question.rules.builder_view(question.settings or {}, question.key or {})
 
     @property
     def fields_of_kind(self):
