@@ -25,32 +25,41 @@ register = template.Library()
 HEAD_TEMPLATE = "exercises/_question_head.html"
 
 
+def question_version(q):
+    """A hash of everything of `q`'s question that the page can show: its number, settings,
+    every loaded field, and its sources (their numbers, authors and card keys). Computed once
+    per `q` (a views.QuestionOnPage, made for one request and not changed while it renders),
+    for its head and its inputs alike."""
+    version = q.__dict__.get("_question_version")
+    if version is None:
+        card_template, text_template = get_template(CARD_TEMPLATE), get_template(TEXT_TEMPLATE)
+        question = q.question
+        deferred = question.get_deferred_fields()
+        shown = (
+            q.number,
+            q.settings,
+            [
+                (field.attname, getattr(question, field.attname))
+                for field in question._meta.concrete_fields
+                if field.attname not in deferred
+            ],
+            [
+                (
+                    source.pk,
+                    source.number,
+                    source.author.name if source.author_id else None,
+                    card_key(source, True, card_template, text_template),
+                )
+                for source in q.sources
+            ],
+        )
+        version = q.__dict__["_question_version"] = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return version
+
+
 def head_key(q, head_template):
     """`q`: a views.QuestionOnPage; only its question's parts go into the key."""
-    card_template, text_template = get_template(CARD_TEMPLATE), get_template(TEXT_TEMPLATE)
-    question = q.question
-    deferred = question.get_deferred_fields()
-    shown = (
-        head_template.origin.name,
-        q.number,
-        q.settings,
-        [
-            (field.attname, getattr(question, field.attname))
-            for field in question._meta.concrete_fields
-            if field.attname not in deferred
-        ],
-        [
-            (
-                source.pk,
-                source.number,
-                source.author.name if source.author_id else None,
-                card_key(source, True, card_template, text_template),
-            )
-            for source in q.sources
-        ],
-    )
-    version = hashlib.sha256(repr(shown).encode()).hexdigest()
-    return f"question-head:{q.pk}:{version}"
+    return f"question-head:{q.pk}:{head_template.origin.name}:{question_version(q)}"
 
 
 @register.simple_tag
@@ -106,3 +115,43 @@ def answer_form_open(context, q):
         owner=f'<input type="hidden" name="owner" value="{escape(owner)}">' if owner else "",
     )
     return mark_safe(html)  # every value above escaped
+
+
+# A question's inputs (its kind's input template) as a student's saved answer fills them: the
+# same for every student with the same answer at the same revision (every student, on an
+# assignment nobody has started), so cached like the heads, under a hash of the question's
+# version, the answer, its revision and how the form is shown. The template is rendered with
+# `q` and `form` only, as the kinds' input templates are written: no other variable of the
+# page (the student, the tokens) can reach a cached entry. A bound form (an answer sent back
+# with its errors) is this student's alone and never cached.
+
+
+def inputs_key(q, input_template):
+    form = q.form
+    shown = (
+        input_template.origin.name,
+        question_version(q),
+        q.response,
+        q.revision,
+        q.show_key,
+        type(form).__module__,
+        type(form).__qualname__,
+        form.is_disabled,
+    )
+    version = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"answer-inputs:{q.pk}:{version}"
+
+
+@register.simple_tag
+def answer_inputs(q):
+    """`{% answer_inputs q %}`: `q.form`'s inputs as its kind's input template writes them."""
+    input_template = get_template(q.input_template)
+    context = {"q": q, "form": q.form}
+    if q.form.is_bound:
+        return mark_safe(input_template.render(context))
+    key = inputs_key(q, input_template)
+    html = cache.get(key)
+    if html is None:
+        html = input_template.render(context)
+        cache.set(key, html, KEEP_SECONDS)
+    return mark_safe(html)  # rendered by the template, which escapes what it shows
