@@ -117,13 +117,16 @@ def answer_form_open(context, q):
     return mark_safe(html)  # every value above escaped
 
 
-# A question's inputs (its kind's input template) as a student's saved answer fills them: the
-# same for every student with the same answer at the same revision (every student, on an
-# assignment nobody has started), so cached like the heads, under a hash of the question's
-# version, the answer, its revision and how the form is shown. The template is rendered with
-# `q` and `form` only, as the kinds' input templates are written: no other variable of the
-# page (the student, the tokens) can reach a cached entry. A bound form (an answer sent back
-# with its errors) is this student's alone and never cached.
+# A question's inputs (its kind's input template) before the student has answered it are the
+# same for every student of the assignment: at the bell, a whole class opens the page with
+# nothing saved. They are cached like the heads, under a hash of the question's version and
+# how the form is shown (and the empty answer and its revision, for safety). The template is
+# rendered with `q` and `form` only, as the kinds' input templates are written, so no other
+# variable of the page (the student, the tokens) can reach an entry. An answered question
+# is rendered for its student alone and never cached: its entry would serve that student
+# only, and a class's worth of them would push the shared entries (cards, heads, the
+# reading pane) out of the per-process cache. So is a bound form (an answer sent back with
+# its errors).
 
 
 def inputs_key(q, input_template):
@@ -147,7 +150,7 @@ def answer_inputs(q):
     """`{% answer_inputs q %}`: `q.form`'s inputs as its kind's input template writes them."""
     input_template = get_template(q.input_template)
     context = {"q": q, "form": q.form}
-    if q.form.is_bound:
+    if q.form.is_bound or q.response or q.revision:
         return mark_safe(input_template.render(context))
     key = inputs_key(q, input_template)
     html = cache.get(key)

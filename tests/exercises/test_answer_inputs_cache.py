@@ -1,7 +1,7 @@
-"""A question's inputs (`{% answer_inputs q %}`) come from a cache keyed by the question's
-version and the student's answer: byte for byte what the kind's input template writes in the
-page's whole context, for every kind; a saved answer is shown at once; one student's answer
-never reaches another's page."""
+"""A question's inputs (`{% answer_inputs q %}`), while unanswered, come from a cache keyed by
+the question's version: byte for byte what the kind's input template writes in the page's
+whole context, for every kind, answered or not; an answer is never cached, and is shown at
+once; one student's answer never reaches another's page."""
 
 import pytest
 from django.core.cache import cache
@@ -50,10 +50,13 @@ def test_every_kinds_inputs_are_what_its_template_writes_in_the_whole_page(
     (q,) = page.questions
     key = inputs_key(q, get_template(q.input_template))
     cache.delete(key)
-    rendered = INPUTS.render(Context({"q": q}))  # rendered, then cached
-    assert cache.get(key) == rendered
+    rendered = INPUTS.render(Context({"q": q}))  # rendered, then cached if unanswered
     assert rendered == included(q, page, submission, world.student)
-    assert INPUTS.render(Context({"q": q})) == rendered  # from the cache
+    if answered:  # the student's own: never cached
+        assert cache.get(key) is None
+    else:
+        assert cache.get(key) == rendered
+        assert INPUTS.render(Context({"q": q})) == rendered  # from the cache
     assert f'id="q{world.question.pk}-' in rendered or world.kind == "highlight"
 
 
