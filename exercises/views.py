@@ -18,10 +18,12 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Subquery,
     Sum,
+    Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -34,6 +36,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from purgeclass.throttle import Throttle, address
+from sources.models import Source
 
 from . import access, kept_answers
 from .forms import JoinClassForm, answer_form
@@ -42,6 +45,7 @@ from .models import (
     AnchoredComment,
     Answer,
     Assignment,
+    AssignmentSource,
     CriterionGrade,
     Enrollment,
     Grade,
@@ -80,9 +84,12 @@ def _open_assignments(user):
 
 # Read models for the pages ---------------------------------------------------------------
 
-# The unit's narrative (22 kB in the Great Purge pack) would come with every source row
-# selected with its unit; no student page shows it.
-UNIT_TEXT = ("source__unit__narrative",)
+
+def _link_order(link):
+    """(question pk or None, order, id, source pk): the reading list's links first, then
+    each question's, each in the order of their model's Meta.ordering."""
+    question_pk, order, pk, _ = link
+    return (question_pk is not None, question_pk or 0, order, pk)
 
 
 @dataclass
@@ -256,12 +263,9 @@ class AssignmentPage:
         # Work returned for revision shows its feedback but not the key: the student is
         # about to answer again.
         self.show_key = self.released and not self.editable
-        with_source = QuestionSource.objects.select_related("source__author", "source__unit").defer(
-            *UNIT_TEXT
-        )
-        questions = assignment.questions.prefetch_related(
-            Prefetch("question_sources", queryset=with_source)
-        )
+        # The questions in their order (the assignment's own ordering would join its table).
+        questions = list(assignment.questions.order_by("order", "id"))
+        sources_of, self.sources = self._page_sources(assignment, questions)
         answers = {}
         if submission is not None:
             answer_rows = submission.answers.select_related("grade")
@@ -281,7 +285,7 @@ class AssignmentPage:
                 prefetch_related_objects(graded, "grade__criterion_grades")
         self.questions = []
         for number, question in enumerate(questions, start=1):
-            sources = [qs.source for qs in question.question_sources.all()]
+            sources = sources_of.get(question.pk, [])
             answer = answers.get(question.pk)
             if answer is not None:
                 answer.question = question  # already read: the comments' texts need its kind
@@ -302,7 +306,6 @@ class AssignmentPage:
             if q.kept is not None and q.kept.form is not None and self.editable:
                 q.form = q.kept.form
             self.questions.append(q)
-        self.sources = self._reading_list(with_source, assignment)
 
     @staticmethod
     def _try(q, data):
@@ -319,21 +322,37 @@ class AssignmentPage:
                 q.tried, q.settings, question.key or {}, question.points, q.sources
             )
 
-    def _reading_list(self, with_source, assignment):
-        # The assignment's sources in order, then any a question uses that it forgot.
-        sources = [
-            row.source
-            for row in assignment.assignment_sources.select_related(
-                "source__author", "source__unit"
-            ).defer(*UNIT_TEXT)
-        ]
-        seen = {source.pk for source in sources}
-        for q in self.questions:
-            for source in q.sources:
-                if source.pk not in seen:
-                    sources.append(source)
-                    seen.add(source.pk)
-        return sources
+    @staticmethod
+    def _page_sources(assignment, questions):
+        """({question pk: its sources in order}, the reading list), every source read once.
+
+        One query for the links (the questions' and the reading list's, in a UNION ALL) and
+        one for the sources they name, each source a single instance wherever it is shown.
+        The reading list is the assignment's sources in order, then any a question uses that
+        it forgot.
+        """
+        listed = AssignmentSource.objects.filter(assignment=assignment).values_list(
+            Value(None, output_field=IntegerField()), "order", "id", "source_id"
+        )
+        used = QuestionSource.objects.filter(question__in=[q.pk for q in questions])
+        used = used.values_list("question_id", "order", "id", "source_id")
+        links = sorted(listed.order_by().union(used.order_by(), all=True), key=_link_order)
+        if not links:
+            return {}, []
+        # No unit: nothing on the page shows it (its narrative alone is 22 kB a source).
+        by_pk = (
+            Source.objects.select_related("author").order_by().in_bulk({link[3] for link in links})
+        )
+        sources_of, reading = {}, {}
+        for question_pk, _, _, source_pk in links:
+            if question_pk is None:
+                reading[source_pk] = by_pk[source_pk]
+            else:
+                sources_of.setdefault(question_pk, []).append(by_pk[source_pk])
+        for question in questions:
+            for source in sources_of.get(question.pk, []):
+                reading.setdefault(source.pk, source)
+        return sources_of, list(reading.values())
 
     @property
     def kind_scripts(self):

@@ -78,3 +78,28 @@ def source_card(source, inline=False):
         html = card_template.render({"source": source, "inline": inline})
         cache.set(key, html, KEEP_SECONDS)
     return mark_safe(html)  # rendered by the template, which escapes what it shows
+
+
+# The whole reading pane (every card of the assignment's reading list, in order) is the same
+# for every student of the assignment: one cache entry instead of one per card, under a hash
+# of the cards' own keys (each a hash of everything its card shows), so a corrected source
+# changes the pane's key too and is shown at once.
+
+
+def reading_pane_key(assignment, sources):
+    card_template, text_template = get_template(CARD_TEMPLATE), get_template(TEXT_TEMPLATE)
+    cards = [card_key(source, False, card_template, text_template) for source in sources]
+    version = hashlib.sha256(repr(cards).encode()).hexdigest()
+    return f"reading-pane:{assignment.pk}:{version}"
+
+
+@register.simple_tag
+def reading_pane(assignment, sources):
+    """`{% reading_pane assignment sources %}`: the cards of `sources` (the reading list of
+    `assignment`), from the cache when this version of every card was shown before."""
+    key = reading_pane_key(assignment, sources)
+    html = cache.get(key)
+    if html is None:
+        html = "".join(source_card(source) for source in sources)
+        cache.set(key, html, KEEP_SECONDS)
+    return mark_safe(html)  # the cards, rendered by their template, which escapes
