@@ -188,7 +188,14 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 # purgeclass/throttle.py). Django's database cache needs no server of its own; `migrate`
 # creates its table (exercises/apps.py).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Per process: rendered source cards, reading panes, question heads and unanswered
+    # questions' inputs, each keyed on a hash of what it shows, so never stale. About 80
+    # entries an assignment on the page: Django's default of 300 would evict a school's
+    # other open assignments; a few thousand fragments of a few kB each are tens of MB.
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", "5000")},
+    },
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "purgeclass_shared_cache",
