@@ -223,3 +223,45 @@ def test_autosave_of_a_question_without_sources_costs_five_queries(
         )
     assert response.status_code == 200, response.content
     assert response.json()["revision"] == revision + 1
+
+
+@pytest.mark.parametrize("timed", [False, True])
+def test_first_save_of_an_answer_costs_four_queries_with_sources(
+    client, db, django_assert_num_queries, timed
+):
+    # A third of a class's saves are the first of an answer: one INSERT that locks and
+    # checks the submission (answering._insert_own_answer), like the UPDATE after it.
+    if timed:
+        student, assignment = timed_assignment_with(8)
+    else:
+        student, assignment = released_assignment_with(8)
+        answering.reopen(student.submissions.get())
+    question = assignment.questions.filter(kind=Question.Kind.RATING).first()
+    Answer.objects.filter(question=question).delete()
+    client.force_login(student)
+    with django_assert_num_queries(AUTOSAVE_QUERIES_WITH_SOURCES):
+        response = client.post(
+            reverse("exercises:save_answer", args=[assignment.pk, question.pk]),
+            {"revision": 0, "rating": "3", "justification": "First thoughts."},
+            HTTP_ACCEPT="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["revision"] == 1
+    answer = Answer.objects.get(question=question)
+    assert (answer.revision, answer.response["rating"]) == (1, 3)
+
+
+def test_first_save_from_a_second_tab_is_refused_as_stale_not_duplicated(client, db):
+    student, assignment = released_assignment_with(8)
+    answering.reopen(student.submissions.get())
+    question = assignment.questions.filter(kind=Question.Kind.RATING).first()
+    stored = Answer.objects.get(question=question)
+    client.force_login(student)
+    response = client.post(
+        reverse("exercises:save_answer", args=[assignment.pk, question.pk]),
+        {"revision": 0, "rating": "1", "justification": "From a tab opened before."},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 409 and response.json()["conflict"] is True
+    assert Answer.objects.filter(question=question).count() == 1
+    assert Answer.objects.get(question=question).response == stored.response
