@@ -20,7 +20,7 @@ from .base import QuestionKind
 from .shared.answer_form import AnswerForm, choice_field, text_field
 from .shared.charts import Bar, BarChart
 from .shared.demo import EXAM_PRACTICE, DemoQuestion
-from .shared.text import as_mapping, clean_text, lines_of, source_ids, to_points
+from .shared.text import as_mapping, clean_entries, clean_text, lines_of, source_ids, to_points
 
 MIN_GROUPS, MAX_GROUPS = 2, 6
 # How a teacher writes a placement in the key's lines: "4: supports the confessions".
@@ -92,24 +92,17 @@ class Grouping(QuestionKind):
 
     def clean_settings(self, settings):
         settings = as_mapping(settings, "The settings")
-        groups = settings.get("groups")
-        if not isinstance(groups, list) or not MIN_GROUPS <= len(groups) <= MAX_GROUPS:
-            raise ValidationError(
-                f"Name from {MIN_GROUPS} to {MAX_GROUPS} groups to sort the sources into, "
-                "one per line."
-            )
-        cleaned, ids, names = [], set(), set()
-        for group in groups:
-            group = as_mapping(group, "A group")
-            group_id = str(group.get("id") or "")
-            if not group_id or group_id in ids:
-                raise ValidationError("Each group needs an id of its own.")
-            name = clean_text(group.get("name"), "A group's name", required=True).strip()
-            if name.lower() in names:
-                raise ValidationError(f"The group “{name}” is named twice.")
-            ids.add(group_id)
-            names.add(name.lower())
-            cleaned.append({"id": group_id, "name": name})
+        cleaned = clean_entries(
+            settings.get("groups"),
+            between=(MIN_GROUPS, MAX_GROUPS),
+            count_error=f"Name from {MIN_GROUPS} to {MAX_GROUPS} groups to sort the sources "
+            "into, one per line.",
+            entry="A group",
+            text_label="A group's name",
+            id_error="Each group needs an id of its own.",
+            text_key="name",
+            distinct="The group “{text}” is named twice.",
+        )
         return {"groups": cleaned, "justify": bool(settings.get("justify"))}
 
     def _clean_placements(self, placements, settings, sources, *, complete):

@@ -26,7 +26,7 @@ from .base import QuestionKind
 from .shared.answer_form import AnswerForm
 from .shared.charts import Bar, BarChart
 from .shared.demo import EXAM_PRACTICE, DemoQuestion
-from .shared.text import as_mapping, clean_text, lines_of, to_points
+from .shared.text import as_mapping, clean_entries, lines_of, to_points
 
 MIN_ITEMS, MAX_ITEMS = 2, 12
 
@@ -110,20 +110,15 @@ class Sequence(QuestionKind):
 
     def clean_settings(self, settings):
         settings = as_mapping(settings, "The settings")
-        items = settings.get("items")
-        if not isinstance(items, list) or not MIN_ITEMS <= len(items) <= MAX_ITEMS:
-            raise ValidationError(
-                f"List from {MIN_ITEMS} to {MAX_ITEMS} events to put in order, one per line."
-            )
-        cleaned, ids = [], set()
-        for item in items:
-            item = as_mapping(item, "An event")
-            item_id = str(item.get("id") or "")
-            if not item_id or item_id in ids:
-                raise ValidationError("Each event needs an id of its own.")
-            ids.add(item_id)
-            text = clean_text(item.get("text"), "An event", required=True)
-            cleaned.append({"id": item_id, "text": text})
+        cleaned = clean_entries(
+            settings.get("items"),
+            between=(MIN_ITEMS, MAX_ITEMS),
+            count_error=f"List from {MIN_ITEMS} to {MAX_ITEMS} events to put in order, "
+            "one per line.",
+            entry="An event",
+            id_error="Each event needs an id of its own.",
+            text_key="text",
+        )
         return {"items": cleaned}
 
     def _clean_order(self, order, settings, label):

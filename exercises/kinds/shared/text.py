@@ -77,3 +77,31 @@ def clean_min_length(settings, field):
 def lines_of(text):
     """The non-blank lines of a teacher's plain field, stripped (options, verdicts, quotes)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def clean_entries(
+    entries, *, between, count_error, entry, id_error, text_key, text_label=None, distinct=None
+):
+    """A teacher's list of entries, each with an id of its own and a text under `text_key`
+    (a sequence's events, a card sort's groups): `between` (low, high) of them, else
+    `count_error`; each a mapping (`entry` names it in errors), its id present and unique,
+    else `id_error`; each text required (`text_label`, default `entry`). If
+    `distinct` is a message with `{text}`, no two texts may be the same, ignoring case."""
+    low, high = between
+    if not isinstance(entries, list) or not low <= len(entries) <= high:
+        raise ValidationError(count_error)
+    cleaned, ids, texts = [], set(), set()
+    for item in entries:
+        item = as_mapping(item, entry)
+        item_id = str(item.get("id") or "")
+        if not item_id or item_id in ids:
+            raise ValidationError(id_error)
+        text = clean_text(item.get(text_key), text_label or entry, required=True)
+        if distinct:
+            text = text.strip()
+            if text.lower() in texts:
+                raise ValidationError(distinct.format(text=text))
+            texts.add(text.lower())
+        ids.add(item_id)
+        cleaned.append({"id": item_id, text_key: text})
+    return cleaned
